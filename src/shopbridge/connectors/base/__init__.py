@@ -1,0 +1,1 @@
+"""The store connector contract: DTOs and the StoreConnector protocol every store implements."""
