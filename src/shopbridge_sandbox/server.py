@@ -36,8 +36,12 @@ def serve(host: str, base_port: int, seed: int) -> tuple[dict[str, Any], list[An
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="shopbridge-sandbox", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8700, help="first port; emulators take consecutive ports (0: any free)")
-    parser.add_argument("--manifest", default="sandbox-manifest.json", help="where to write the manifest JSON")
+    parser.add_argument(
+        "--port", type=int, default=8700, help="first port; emulators take consecutive ports (0: any free)"
+    )
+    parser.add_argument(
+        "--manifest", default="sandbox-manifest.json", help="where to write the manifest JSON"
+    )
     parser.add_argument("--seed", type=int, default=int(os.environ.get("SANDBOX_SEED", "0")))
     args = parser.parse_args(argv)
 

@@ -11,3 +11,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopbridge.config.settings")
 app = Celery("shopbridge")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _beat_schedule(sender: Celery, **_: object) -> None:
+    from django.conf import settings
+
+    sender.add_periodic_task(
+        float(settings.RECONCILE_INTERVAL_SECONDS), sender.signature("shopbridge.reconcile"), name="reconcile"
+    )
+    for name, (task, seconds) in getattr(settings, "SHOPBRIDGE_PERIODIC_TASKS", {}).items():
+        sender.add_periodic_task(float(seconds), sender.signature(task), name=name)

@@ -34,5 +34,7 @@ def key_from_env_or_file(name: str, data_dir: Path, *, production: bool, kind: s
     if production:
         raise ImproperlyConfigured(f"{name} must be set in production mode (SHOPBRIDGE_PRODUCTION=1).")
     if kind == "fernet":
-        return _generated(data_dir / f"{name.lower()}.key", lambda: base64.urlsafe_b64encode(os.urandom(32)).decode())
+        return _generated(
+            data_dir / f"{name.lower()}.key", lambda: base64.urlsafe_b64encode(os.urandom(32)).decode()
+        )
     return _generated(data_dir / f"{name.lower()}.key", lambda: secrets.token_urlsafe(50))

@@ -23,7 +23,9 @@ DEBUG = env.bool("SHOPBRIDGE_DEBUG", default=False)
 SECRET_KEY = key_from_env_or_file("SECRET_KEY", DATA_DIR, production=PRODUCTION, kind="django")
 FIELD_ENCRYPTION_KEYS = [
     k.strip()
-    for k in key_from_env_or_file("FIELD_ENCRYPTION_KEY", DATA_DIR, production=PRODUCTION, kind="fernet").split(",")
+    for k in key_from_env_or_file(
+        "FIELD_ENCRYPTION_KEY", DATA_DIR, production=PRODUCTION, kind="fernet"
+    ).split(",")
     if k.strip()
 ]
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
@@ -97,6 +99,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+    # Tests use a file, not shared-cache memory: concurrency tests need real SQLite locking.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_shopbridge.sqlite3")}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -131,7 +135,9 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
 
 # --- Celery ---------------------------------------------------------------------------------
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=f"sqlalchemy+sqlite:///{DATA_DIR / 'broker.sqlite3'}")
+CELERY_BROKER_URL = env.str(
+    "CELERY_BROKER_URL", default=f"sqlalchemy+sqlite:///{DATA_DIR / 'broker.sqlite3'}"
+)
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -14,7 +14,11 @@ def _check_database() -> dict:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-        return {"ok": True, "vendor": connection.vendor, "ms": round((time.perf_counter() - started) * 1000, 1)}
+        return {
+            "ok": True,
+            "vendor": connection.vendor,
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+        }
     except Exception as exc:  # noqa: BLE001 - health must report, not raise
         return {"ok": False, "error": type(exc).__name__}
 
@@ -27,7 +31,11 @@ def _check_broker() -> dict:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=3)
             transport = conn.transport_cls
-        return {"ok": True, "transport": str(transport), "ms": round((time.perf_counter() - started) * 1000, 1)}
+        return {
+            "ok": True,
+            "transport": str(transport),
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+        }
     except Exception as exc:  # noqa: BLE001
         return {"ok": False, "error": type(exc).__name__}
 
@@ -36,4 +44,6 @@ def healthz(request):
     db = _check_database()
     broker = _check_broker()
     ok = db["ok"] and broker["ok"]
-    return JsonResponse({"status": "ok" if ok else "degraded", "database": db, "broker": broker}, status=200 if ok else 503)
+    return JsonResponse(
+        {"status": "ok" if ok else "degraded", "database": db, "broker": broker}, status=200 if ok else 503
+    )

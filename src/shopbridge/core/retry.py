@@ -16,7 +16,9 @@ from .errors import AuthExpiredError, RateLimitedError, RetryableError
 T = TypeVar("T")
 
 
-def backoff_delay(attempt: int, *, base: float = 1.0, cap: float = 300.0, rng: random.Random | None = None) -> float:
+def backoff_delay(
+    attempt: int, *, base: float = 1.0, cap: float = 300.0, rng: random.Random | None = None
+) -> float:
     """Full-jitter exponential backoff: uniform(0, min(cap, base * 2**attempt))."""
     ceiling = min(cap, base * (2 ** max(0, attempt)))
     return (rng or random).uniform(0, ceiling)

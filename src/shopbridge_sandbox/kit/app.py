@@ -27,7 +27,9 @@ from .webhooks import Mode, WebhookSender
 Handler = Callable[..., Response]
 
 
-def route(path: str, methods: tuple[str, ...] = ("GET",), endpoint: str | None = None) -> Callable[[Handler], Handler]:
+def route(
+    path: str, methods: tuple[str, ...] = ("GET",), endpoint: str | None = None
+) -> Callable[[Handler], Handler]:
     """Mark a method of an EmulatorApp subclass as the handler of ``path``."""
 
     def decorate(fn: Handler) -> Handler:
@@ -195,7 +197,9 @@ class EmulatorApp:
             return json_response({"deliveries": [d.as_dict() for d in self.webhooks.deliveries]})
         if action == "webhooks/flush":
             self.on_clock_advanced()
-            return json_response({"attempted": self.webhooks.deliver_due(force=bool(body.get("force", True)))})
+            return json_response(
+                {"attempted": self.webhooks.deliver_due(force=bool(body.get("force", True)))}
+            )
         if action == "requests":
             return json_response({"requests": self.request_log[-int(body.get("limit", 500)) :]})
         result = self.control(action, request, body)

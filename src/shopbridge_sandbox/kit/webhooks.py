@@ -129,7 +129,9 @@ class WebhookSender:
         """Attempt every pending delivery that is due (all of them with ``force``). Returns attempts made."""
         now = self.clock.now()
         with self._lock:
-            due = [d for d in self.deliveries if d.status == "pending" and (force or d.next_attempt_at <= now)]
+            due = [
+                d for d in self.deliveries if d.status == "pending" and (force or d.next_attempt_at <= now)
+            ]
             reverse_tenants = {d.tenant for d in due if self.faults.get(d.tenant).webhook_out_of_order}
         if reverse_tenants:
             due = [d for d in due if d.tenant not in reverse_tenants] + list(

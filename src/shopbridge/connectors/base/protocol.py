@@ -33,7 +33,9 @@ class RequestGate(Protocol):
     def acquire(self, key: str, weight: int = 1) -> None:
         """Block until the caller's rate budget allows one more request for ``key``."""
 
-    def observe(self, key: str, *, remaining: float | None, limit: float | None, retry_after: float | None) -> None:
+    def observe(
+        self, key: str, *, remaining: float | None, limit: float | None, retry_after: float | None
+    ) -> None:
         """Report what the platform said about its limit (headers), so the budget can adapt."""
 
 
@@ -43,7 +45,9 @@ class NoGate:
     def acquire(self, key: str, weight: int = 1) -> None:
         return None
 
-    def observe(self, key: str, *, remaining: float | None, limit: float | None, retry_after: float | None) -> None:
+    def observe(
+        self, key: str, *, remaining: float | None, limit: float | None, retry_after: float | None
+    ) -> None:
         return None
 
 
