@@ -1,0 +1,1 @@
+"""Shopify Admin REST API emulator (see COVERAGE.md); entry points in ``app``."""
