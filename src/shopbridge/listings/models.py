@@ -151,3 +151,20 @@ class ListingSku(TimeStampedModel):
                 name="uniq_listing_sku_tiktok",
             ),
         ]
+
+
+class TikTokImage(TimeStampedModel):
+    """An image uploaded to a shop, by source URL and by content: each image is uploaded once."""
+
+    shop = models.ForeignKey(ShopConnection, on_delete=models.CASCADE, related_name="images")
+    source_url = models.URLField(max_length=1000)
+    content_sha256 = models.CharField(max_length=64)
+    use_case = models.CharField(max_length=32, default="MAIN_IMAGE")
+    uri = models.CharField(max_length=500)
+    url = models.URLField(max_length=1000, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "source_url", "use_case"], name="uniq_tiktok_image_source")
+        ]
+        indexes = [models.Index(fields=["shop", "content_sha256"])]

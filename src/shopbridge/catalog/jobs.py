@@ -1,0 +1,72 @@
+"""Jobs: catalogue import (full / incremental), single-product refresh, inventory refresh."""
+
+from __future__ import annotations
+
+from django.db import models, transaction
+
+from shopbridge.connections.models import StoreConnection
+from shopbridge.core.errors import NotFoundError
+from shopbridge.sync.clients import store_connector
+from shopbridge.sync.engine import enqueue_job, extend_lease
+from shopbridge.sync.models import SyncJob
+from shopbridge.sync.registry import job_handler
+
+from . import handlers  # noqa: F401 - registers the store webhook topic handlers
+from .importer import import_store, notify_products_changed
+from .models import ImportRun, Product
+from .services import product_mark_deleted, product_upsert
+
+
+@job_handler("catalog.import", lease_seconds=300, max_attempts=8)
+def run_import(job: SyncJob) -> None:
+    store = StoreConnection.objects.get(pk=job.payload["store_id"])
+    run = ImportRun.objects.filter(pk=job.payload.get("run_id")).first()
+    import_store(
+        store, store_connector(store), full=bool(job.payload.get("full")), heartbeat=lambda: extend_lease(job), run=run
+    )
+
+
+@job_handler("catalog.product_refresh", lease_seconds=60)
+def refresh_product(job: SyncJob) -> None:
+    """Re-read one product from the store (after a webhook) and mirror it."""
+    store = StoreConnection.objects.get(pk=job.payload["store_id"])
+    external_id = job.payload["product_external_id"]
+    try:
+        dto = store_connector(store).get_product(external_id)
+    except NotFoundError:
+        product_mark_deleted(store=store, external_ids=[external_id])
+        notify_products_changed(store, list(Product.objects.filter(store=store, external_id=external_id).values_list("pk", flat=True)))
+        return
+    product, changed = product_upsert(store=store, dto=dto)
+    if changed:
+        notify_products_changed(store, [product.pk])
+
+
+def catalog_import_enqueue(*, store: StoreConnection, full: bool) -> ImportRun:
+    with transaction.atomic():
+        run = ImportRun.objects.create(store=store, kind="full" if full else "incremental")
+        enqueue_job(
+            "catalog.import", f"import:{store.pk}", payload={"store_id": store.pk, "full": full, "run_id": run.pk},
+            merchant_id=store.merchant_id,
+        )
+    return run
+
+
+@job_handler("inventory.refresh", lease_seconds=60, max_attempts=20)
+def refresh_inventory(job: SyncJob) -> None:
+    """A stock webhook is a hint: re-read the real levels from the store, then push what changed."""
+    from shopbridge.catalog.importer import refresh_variant_inventory
+    from shopbridge.catalog.models import Variant
+    from shopbridge.listings.services import listings_request_price_inventory_push
+
+    store = StoreConnection.objects.get(pk=job.payload["store_id"])
+    item = str(job.payload["inventory_item_id"])
+    variants = list(
+        Variant.objects.filter(store=store, deleted_at__isnull=True)
+        .filter(models.Q(inventory_item_id=item) | models.Q(external_id=item))
+        .select_related("product")
+    )
+    if not variants:
+        return
+    refresh_variant_inventory(store, store_connector(store), variants)
+    listings_request_price_inventory_push(variant_ids=[v.pk for v in variants])
