@@ -1,0 +1,1 @@
+"""WooCommerce REST API (wc/v3) store connector."""
