@@ -67,6 +67,13 @@ def refresh_inventory(job: SyncJob) -> None:
         .select_related("product")
     )
     if not variants:
+        # Platforms without a stock-only webhook (WooCommerce) name the parent product instead.
+        variants = list(
+            Variant.objects.filter(store=store, deleted_at__isnull=True, product__external_id=item).select_related(
+                "product"
+            )
+        )
+    if not variants:
         return
     refresh_variant_inventory(store, store_connector(store), variants)
     listings_request_price_inventory_push(variant_ids=[v.pk for v in variants])

@@ -75,7 +75,7 @@ def store_connector(store: StoreConnection, *, gate: Any | None = None) -> Store
             api_version=creds.get("api_version") or "2024-10", base_url=store.base_url, http=http, gate=gate,
         )
     if store.platform == "woocommerce":
-        from shopbridge.connectors.woocommerce.client import WooCommerceConnector
+        from shopbridge.connectors.woocommerce.connector import WooCommerceConnector
 
         return WooCommerceConnector(
             store.base_url, creds["consumer_key"], creds["consumer_secret"],
