@@ -7,6 +7,7 @@ At scale: DATABASE_URL=postgres://..., CELERY_BROKER_URL=redis://... or amqp://.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import environ
@@ -100,7 +101,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
     }
     # Tests use a file, not shared-cache memory: concurrency tests need real SQLite locking.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_shopbridge.sqlite3")}
+    # One file per test process, so two test runs sharing a data dir never share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test_shopbridge_{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -185,3 +187,16 @@ LOGGING = {
         "httpcore": {"level": "WARNING"},
     },
 }
+
+# --- Dashboard, REST API, metrics ------------------------------------------------------------
+# django_htmx ships htmx itself as a static file ({% htmx_script %}) and sets request.htmx.
+INSTALLED_APPS += ["django_htmx"]
+MIDDLEWARE += [
+    "django_htmx.middleware.HtmxMiddleware",
+    "shopbridge.api.middleware.ApiErrorEnvelopeMiddleware",
+]
+TEMPLATES[0]["OPTIONS"]["context_processors"] += ["shopbridge.dashboard.context.navigation"]
+# Axes answers a locked-out sign-in with this page (status 429) instead of a bare text response.
+AXES_LOCKOUT_TEMPLATE = "dashboard/locked_out.html"
+# /metrics: loopback may scrape without a token; anyone else must send "Authorization: Bearer <token>".
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")

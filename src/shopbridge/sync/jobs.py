@@ -8,6 +8,7 @@ import time
 
 from django.db import IntegrityError, transaction
 
+from . import polling  # noqa: F401 - registers the reconciler sweeps
 from .models import ProbeEffect, SyncJob
 from .registry import job_handler
 
@@ -30,3 +31,18 @@ def run_probe(job: SyncJob) -> None:
         # Already written by an earlier run that died before marking the job done: the effect
         # happened; doing nothing now is what keeps it exactly-once.
         pass
+
+
+@job_handler("shop.poll", lease_seconds=300)
+def poll_shop(job: SyncJob) -> None:
+    from .polling import run_shop_poll
+
+    run_shop_poll(job.payload["shop_id"])
+
+
+@job_handler("shop.refresh_token", lease_seconds=60, max_attempts=6)
+def refresh_token(job: SyncJob) -> None:
+    from shopbridge.connections.models import ShopConnection
+    from shopbridge.connections.services import shop_refresh_tokens
+
+    shop_refresh_tokens(shop=ShopConnection.objects.get(pk=job.payload["shop_id"]))
