@@ -54,6 +54,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     return supervise(children)
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    os.environ.setdefault("SHOPBRIDGE_PUBLIC_URL", f"http://{args.host}:{args.port}")
+    _setup_django()
+    from shopbridge.demo import run_demo
+
+    return run_demo(host=args.host, port=args.port, sandbox_port=args.sandbox_port)
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     _setup_django()
     from django.core.management import call_command
@@ -198,6 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--skip-migrate", action="store_true")
     run.add_argument("--loglevel", default=os.environ.get("LOG_LEVEL", "INFO"))
     run.set_defaults(func=cmd_run)
+
+    demo = sub.add_parser("demo", help="start the emulators, seed a demo store and shop, run everything")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=int(os.environ.get("SHOPBRIDGE_PORT", "8000")))
+    demo.add_argument("--sandbox-port", type=int, default=8700)
+    demo.set_defaults(func=cmd_demo)
 
     mig = sub.add_parser("migrate", help="create or upgrade the database")
     mig.set_defaults(func=cmd_migrate)

@@ -118,7 +118,8 @@ def supervise(children: list[Child], *, grace_seconds: float = 15.0) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     for child in children:
-        child.proc = subprocess.Popen(child.argv, start_new_session=True)  # noqa: S603 - our own argv
+        if child.proc is None:  # a child may have been started already (the demo's sandbox)
+            child.proc = subprocess.Popen(child.argv, start_new_session=True)
         print(f"shopbridge: started {child.name} (pid {child.proc.pid})", flush=True)
     while not stopping:
         for child in children:
