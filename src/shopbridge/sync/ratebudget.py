@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from pyrate_limiter import BucketFullException, Duration, Limiter, Rate
+from pyrate_limiter import Duration, Limiter, Rate
 from pyrate_limiter.buckets import InMemoryBucket, SQLiteBucket
 
 from shopbridge.core.errors import RateLimitedError
@@ -86,7 +86,7 @@ def _make_limiter(key: str, rates: list[Rate]) -> Limiter:
     else:
         path = str(settings.DATA_DIR / "ratebudget.sqlite")
         bucket = SQLiteBucket.init_from_file(rates, table=_table_name(key), db_path=path, use_file_lock=True)
-    return Limiter(bucket, raise_when_fail=True, max_delay=None)
+    return Limiter(bucket)
 
 
 def limiter_for(key: str, spec: RateSpec) -> Limiter:
@@ -109,12 +109,11 @@ class RateBudget:
     ``specs`` maps a key prefix to its rate; the longest matching prefix wins, ``""`` is the default.
     """
 
-    def __init__(self, specs: dict[str, RateSpec], *, max_wait: float = 30.0, poll: float = 0.02) -> None:
+    def __init__(self, specs: dict[str, RateSpec], *, max_wait: float = 30.0) -> None:
         if "" not in specs:
             raise ValueError("a default rate ('' prefix) is required")
         self.specs = specs
         self.max_wait = max_wait
-        self.poll = poll
         self.waited_seconds = 0.0
         self.acquired = 0
 
@@ -136,17 +135,11 @@ class RateBudget:
         if pause:
             time.sleep(pause)
         limiter = limiter_for(key, self.spec_for(key))
-        while True:
-            try:
-                limiter.try_acquire(key, weight)
-                break
-            except BucketFullException as exc:
-                waited = time.monotonic() - started
-                if waited >= self.max_wait:
-                    raise RateLimitedError(
-                        f"rate budget for {key} exhausted", retry_after=self.spec_for(key).seconds
-                    ) from exc
-                time.sleep(self.poll)
+        # Wait at most ``max_wait`` in total; past that the worker hands the job back to the queue.
+        # (Blocking with a timeout: pyrate-limiter 4.5's non-blocking path breaks with file locks.)
+        remaining = max(0.0, self.max_wait - (time.monotonic() - started))
+        if not limiter.try_acquire(key, weight, blocking=True, timeout=remaining):
+            raise RateLimitedError(f"rate budget for {key} exhausted", retry_after=self.spec_for(key).seconds)
         self.acquired += weight
         self.waited_seconds += time.monotonic() - started
 

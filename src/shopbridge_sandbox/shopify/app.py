@@ -21,7 +21,7 @@ from ..kit.webhooks import Mode
 from . import catalog, orders
 from .csv_import import import_csv
 from .pagination import paginate
-from .seeds import PNG_BYTES, seed_demo, seed_generated
+from .seeds import product_png, seed_demo, seed_generated
 from .state import Shop, ShopifyError, not_found, parse_iso, public
 from .webhooks import TOPICS, WebhookEmitter, subscribe
 
@@ -587,7 +587,7 @@ class ShopifyEmulator(EmulatorApp):
     # -- control API (the merchant) -----------------------------------------------------------------
     def control(self, action: str, request: Request, body: dict[str, Any]) -> Response | None:
         if action.startswith("images/"):
-            return Response(PNG_BYTES, content_type="image/png")
+            return Response(product_png(action), content_type="image/png")
         handler = self.CONTROL_ACTIONS.get(action)
         if handler is None:
             return None

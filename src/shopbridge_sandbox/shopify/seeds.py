@@ -6,6 +6,8 @@ at the emulator's own ``/_sandbox/images/`` path, which serves a tiny generated 
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import itertools
 import random
 import struct
@@ -37,6 +39,15 @@ def _png(width: int = 2, height: int = 2, rgb: tuple[int, int, int] = (236, 72, 
 
 
 PNG_BYTES = _png()
+
+
+@functools.lru_cache(maxsize=512)
+def product_png(name: str) -> bytes:
+    """An 800x800 image whose colour depends on its name: real marketplaces reject thumbnails
+    (TikTok wants 300-4000 px, ../shared/spec/tiktok-shop-api.md §8.6), and distinct images
+    have distinct content, as in a real catalogue."""
+    digest = hashlib.sha256(name.encode()).digest()
+    return _png(800, 800, (digest[0], digest[1], digest[2]))
 
 # (collection, title, product_type, vendor, tags, price, compare_at, weight, unit, options, description)
 DemoRow = tuple[str, str, str, str, str, str, str | None, str, str, dict[str, list[str]], str]
