@@ -77,7 +77,9 @@ def category_list(merchant: Merchant, *, store_id: int | None = None) -> QuerySe
     return qs.order_by("path", "name")
 
 
-def import_run_list(merchant: Merchant, *, store_id: int | None = None, state: str = "") -> QuerySet[ImportRun]:
+def import_run_list(
+    merchant: Merchant, *, store_id: int | None = None, state: str = ""
+) -> QuerySet[ImportRun]:
     qs = ImportRun.objects.filter(store__merchant=merchant).select_related("store")
     if store_id:
         qs = qs.filter(store_id=store_id)

@@ -189,8 +189,9 @@ LOGGING = {
 }
 
 # --- Dashboard, REST API, metrics ------------------------------------------------------------
-# django_htmx ships htmx itself as a static file ({% htmx_script %}) and sets request.htmx.
-INSTALLED_APPS += ["django_htmx"]
+# django_htmx ships htmx itself as a static file ({% htmx_script %}) and sets request.htmx;
+# "ninja" makes /api/docs serve its bundled Swagger UI instead of loading it from a CDN.
+INSTALLED_APPS += ["django_htmx", "ninja"]
 MIDDLEWARE += [
     "django_htmx.middleware.HtmxMiddleware",
     "shopbridge.api.middleware.ApiErrorEnvelopeMiddleware",

@@ -10,5 +10,6 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("webhooks/", include("shopbridge.webhooks.urls")),
     path("", include("shopbridge.dashboard.urls")),
 ]

@@ -34,7 +34,9 @@ def job_get(merchant: Merchant, job_id: int) -> SyncJob:
 
 
 def job_kinds(merchant: Merchant) -> list[str]:
-    return list(SyncJob.objects.filter(merchant=merchant).order_by("kind").values_list("kind", flat=True).distinct())
+    return list(
+        SyncJob.objects.filter(merchant=merchant).order_by("kind").values_list("kind", flat=True).distinct()
+    )
 
 
 def job_failures(merchant: Merchant, *, limit: int = 10) -> QuerySet[SyncJob]:
@@ -73,7 +75,9 @@ def _counts_by_hour(qs: QuerySet, field: str) -> dict[datetime, int]:
     return dict(rows)
 
 
-def activity_by_hour(merchant: Merchant, *, hours: int = 24, now: datetime | None = None) -> list[HourActivity]:
+def activity_by_hour(
+    merchant: Merchant, *, hours: int = 24, now: datetime | None = None
+) -> list[HourActivity]:
     """The last ``hours`` whole hours up to and including the current one, oldest first."""
     now = now or timezone.now()
     last = now.replace(minute=0, second=0, microsecond=0)

@@ -30,7 +30,9 @@ def inbound_event_get(merchant: Merchant, event_id: int) -> InboundEvent:
     return InboundEvent.objects.get(merchant=merchant, pk=event_id)
 
 
-def rejected_webhook_list(merchant: Merchant, *, code: str = "", platform: str = "") -> QuerySet[RejectedWebhook]:
+def rejected_webhook_list(
+    merchant: Merchant, *, code: str = "", platform: str = ""
+) -> QuerySet[RejectedWebhook]:
     qs = RejectedWebhook.objects.filter(merchant=merchant)
     if code:
         qs = qs.filter(code=code)
