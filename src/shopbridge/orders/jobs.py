@@ -308,18 +308,27 @@ def _fail_fulfilment(row: Fulfillment, code: str, reason: str, fix: str) -> None
                                                  error_fix=fix)
 
 
+def _hold_fulfilment(order: Order, row: Fulfillment, until: datetime, *, note: str) -> None:
+    Fulfillment.objects.filter(pk=row.pk).update(
+        state=Fulfillment.State.HELD, error_code="inside_cancellation_window",
+        error_reason=(f"The buyer can cancel for free until {until:%H:%M} UTC; TikTok accepts the shipment after "
+                      f"that and ShopBridge sends it then. {note}").strip(),
+        error_fix="Nothing to do. If the parcel has not left yet, you may wait for the hour to end.")
+    enqueue_job("fulfilment.sync", f"fulfil:{order.pk}", payload={"order_id": order.pk},
+                merchant_id=order.channel.merchant_id,
+                delay_seconds=max(10.0, (until - timezone.now()).total_seconds() + 5))
+
+
 def _push_fulfilment(order: Order, channel: Channel, row: Fulfillment, options: OrderOptions) -> None:
-    if order.tiktok_status == "ON_HOLD" and options.fulfilment_hold == "hold":
-        Fulfillment.objects.filter(pk=row.pk).update(
-            state=Fulfillment.State.HELD, error_code="inside_cancellation_window",
-            error_reason="The buyer can still cancel for free: the shipment is sent to TikTok when the hour ends.",
-            error_fix="Nothing to do; or turn off the fulfilment hold in the channel settings.")
-        enqueue_job("fulfilment.sync", f"fulfil:{order.pk}", payload={"order_id": order.pk},
-                    merchant_id=channel.merchant_id, delay_seconds=600)
-        return
     client = tiktok_client(channel.shop)
     tt = client.orders.get_one(order.tiktok_order_id)
-    if tt.status not in ("AWAITING_SHIPMENT", "PARTIALLY_SHIPPING", "ON_HOLD"):
+    if tt.status == "ON_HOLD":
+        # Ship APIs need AWAITING_SHIPMENT (§11.2 error 21042057); ON_HOLD ends by itself after the hour.
+        until = (order.paid_at or timezone.now()) + HOLD_WINDOW
+        note = "The store shipped inside TikTok's cancellation hour." if options.fulfilment_hold == "warn" else ""
+        _hold_fulfilment(order, row, until, note=note)
+        return
+    if tt.status not in ("AWAITING_SHIPMENT", "PARTIALLY_SHIPPING"):
         if tt.status in ("AWAITING_COLLECTION", "IN_TRANSIT", "DELIVERED", "COMPLETED"):
             Fulfillment.objects.filter(pk=row.pk).update(state=Fulfillment.State.PUSHED, pushed_at=timezone.now(),
                                                          error_code="", error_reason="", error_fix="")

@@ -28,7 +28,7 @@ _mounts_lock = threading.Lock()
 # its own, hosts often cap around 5-10/s: we stay at 5/s.
 RATES: dict[str, dict[str, RateSpec]] = {
     "tiktok_shop": {"": RateSpec(50, 1.0)},
-    "shopify": {"": RateSpec(40, 20.0)},
+    "shopify": {"": RateSpec(40, 20.0, adaptive=True)},
     "woocommerce": {"": RateSpec(5, 1.0)},
 }
 DEFAULT_RATE = {"": RateSpec(5, 1.0)}

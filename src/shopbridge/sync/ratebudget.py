@@ -34,10 +34,16 @@ from .models import RatePause
 
 @dataclass(frozen=True)
 class RateSpec:
-    """``limit`` requests per ``seconds`` (sliding window)."""
+    """``limit`` requests per ``seconds`` (sliding window).
+
+    ``adaptive``: the platform reports its real limit in each response (Shopify's
+    ``X-Shopify-Shop-Api-Call-Limit: 12/40``; Plus stores have 400), so the observed limit
+    replaces ``limit`` while the window stays (Shopify: bucket / leak rate = 20 s on every plan).
+    """
 
     limit: int
     seconds: float
+    adaptive: bool = False
 
     def as_rate(self) -> Rate:
         return Rate(self.limit, int(self.seconds * Duration.SECOND))
@@ -54,6 +60,7 @@ def _backend() -> str:
 
 
 _buckets: dict[tuple[str, str, tuple[Any, ...]], Limiter] = {}
+_observed_limits: dict[str, int] = {}  # per process: every worker learns it from its own first response
 _buckets_lock = threading.Lock()
 
 
@@ -119,7 +126,11 @@ class RateBudget:
 
     def spec_for(self, key: str) -> RateSpec:
         best = max((p for p in self.specs if key.startswith(p)), key=len)
-        return self.specs[best]
+        spec = self.specs[best]
+        observed = _observed_limits.get(key)
+        if spec.adaptive and observed and observed != spec.limit:
+            return RateSpec(observed, spec.seconds, adaptive=True)
+        return spec
 
     def _paused_for(self, key: str) -> float:
         pause = RatePause.objects.filter(key=key).values_list("until", flat=True).first()
@@ -146,6 +157,8 @@ class RateBudget:
     def observe(
         self, key: str, *, remaining: float | None, limit: float | None, retry_after: float | None
     ) -> None:
+        if limit and int(limit) > 0:
+            _observed_limits[key] = int(limit)
         if retry_after:
             until = timezone.now() + timedelta(seconds=float(retry_after))
             RatePause.objects.update_or_create(
