@@ -30,6 +30,9 @@ class OrderOptions:
     fbt_deduct_stock: bool = False
     sync_samples: bool = True
     fulfilment_hold: str = "off"  # off | warn | hold (inside TikTok's cancellation hour)
+    # TikTok sends no address while an order is ON_HOLD (§10.1): with "create now", such orders
+    # reach the store without one unless this asks to wait for it.
+    require_address: bool = False
 
     @classmethod
     def from_settings(cls, data: dict[str, Any] | None) -> OrderOptions:

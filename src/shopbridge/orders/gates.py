@@ -43,8 +43,9 @@ def out_of_stock(title: str, needed: int, available: int) -> Block:
 
 
 def store_field_missing(field: str) -> Block:
-    return Block("store_field_missing", f"The store needs the buyer's {field}, which TikTok did not send.",
-                 f"Set a placeholder for {field} in the channel's order settings.")
+    return Block("store_field_missing", f"The store needs the buyer's {field}, which TikTok did not send (yet).",
+                 f"Set a placeholder for the {field} in the channel's order settings, or wait: TikTok sends "
+                 "the address once the cancellation hour ends and the order then syncs by itself.")
 
 
 def currency_mismatch(order_currency: str, store_currency: str) -> Block:

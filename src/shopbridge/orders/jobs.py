@@ -127,6 +127,10 @@ def _gate(order: Order, channel: Channel, options: OrderOptions) -> gates.Block 
         return gates.placed_before_connection(f"{order.placed_at:%Y-%m-%d %H:%M}", f"{channel.orders_since:%Y-%m-%d %H:%M}")
     if order.currency and channel.store.currency and order.currency != channel.store.currency and not channel.currency_rate:
         return gates.currency_mismatch(order.currency, channel.store.currency)
+    if not (order.buyer or {}).get("email") and not options.placeholder_email:
+        return gates.store_field_missing("email")
+    if options.require_address and not order.shipping_address and order.fulfillment_type == "seller":
+        return gates.store_field_missing("shipping address")
     for line in order.lines.select_related("variant", "listing_sku"):
         if line.listing_sku is None and line.variant is None:
             return gates.line_not_linked(line.tiktok_sku_id, line.seller_sku, line.title)
