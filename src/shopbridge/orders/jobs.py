@@ -123,7 +123,8 @@ def _available(variant: Variant) -> int:
 def _gate(order: Order, channel: Channel, options: OrderOptions) -> gates.Block | None:
     if not channel.order_sync_enabled:
         return gates.order_sync_off()
-    if channel.orders_since and order.placed_at and order.placed_at < channel.orders_since:
+    # TikTok times are whole seconds (§6): compare at that precision.
+    if channel.orders_since and order.placed_at and order.placed_at < channel.orders_since.replace(microsecond=0):
         return gates.placed_before_connection(f"{order.placed_at:%Y-%m-%d %H:%M}", f"{channel.orders_since:%Y-%m-%d %H:%M}")
     if order.currency and channel.store.currency and order.currency != channel.store.currency and not channel.currency_rate:
         return gates.currency_mismatch(order.currency, channel.store.currency)
