@@ -24,7 +24,7 @@ def start_sandbox(data_dir: Path, host: str, port: int) -> tuple[subprocess.Pope
     manifest.unlink(missing_ok=True)
     proc = subprocess.Popen(
         [sys.executable, "-m", "shopbridge_sandbox.server", "--host", host, "--port", str(port),
-         "--manifest", str(manifest)],
+         "--manifest", str(manifest), "--buyers-every", os.environ.get("DEMO_BUYERS_EVERY", "60")],
         start_new_session=True,
     )
     deadline = time.monotonic() + 60
@@ -65,13 +65,16 @@ def seed(manifest: dict[str, Any]) -> list[str]:
         for shop in t["shops"]:
             by_token.setdefault(shop["access_token"], []).append(shop)
         for token, group in by_token.items():
+            wanted = [g["shop_id"] for g in group if g["region"] in ("US", "GB")]
+            if not wanted:
+                continue
             shops += shop_connect_with_tokens(
                 merchant=merchant, app_key=t["app_key"], app_secret=t["app_secret"],
                 api_base_url=t["api_base_url"], auth_base_url=t["auth_base_url"], access_token=token,
                 refresh_token=group[0]["refresh_token"],
                 access_token_expires_at=group[0].get("access_token_expires_at"),
                 refresh_token_expires_at=group[0].get("refresh_token_expires_at"),
-                shop_ids=[g["shop_id"] for g in group if g["region"] in ("US", "GB")],
+                shop_ids=wanted,
             )
         lines.append("tiktok shops: " + ", ".join(f"{s.region} {s.name} ({s.currency})" for s in shops))
     if store is not None:
@@ -79,7 +82,40 @@ def seed(manifest: dict[str, Any]) -> list[str]:
             channel = channel_create(merchant=merchant, store=store, shop=shop)
             state = "syncing" if channel.status == "active" else f"stopped: {channel.status_reason}"
             lines.append(f"channel: {channel.name}: {state}")
+            if channel.status == "active":
+                lines.append(_list_demo_products(store, channel))
     return lines
+
+
+def _list_demo_products(store, channel, count: int = 24) -> str:
+    """Import the catalogue now and map + queue the first products, so buyers have something to buy
+    within a minute; the rest is left for the merchant to map and sync from the dashboard."""
+    from shopbridge.catalog.importer import import_store
+    from shopbridge.catalog.models import Product
+    from shopbridge.core.errors import SyncError
+    from shopbridge.listings.models import CategoryMapping
+    from shopbridge.listings.services import listing_sync_request, mapping_set
+    from shopbridge.listings.suggestions import suggest_for_product
+    from shopbridge.sync.clients import store_connector
+
+    import_store(store, store_connector(store), full=True)
+    products = list(Product.objects.filter(store=store, deleted_at__isnull=True).order_by("pk")[:count])
+    mapped = []
+    for product in products:
+        if CategoryMapping.objects.filter(channel=channel, product=product).exists():
+            mapped.append(product)
+            continue
+        suggestions = suggest_for_product(shop=channel.shop, product=product, k=1)
+        if not suggestions:
+            continue
+        try:
+            mapping_set(channel=channel, products=[product], category_id=suggestions[0]["category_id"],
+                        source="suggestion")
+            mapped.append(product)
+        except SyncError:
+            continue
+    listing_sync_request(channel=channel, products=mapped)
+    return f"{channel.name}: {len(mapped)} products mapped by suggestion and queued for TikTok"
 
 
 def run_demo(*, host: str, port: int, sandbox_port: int) -> int:

@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         "--manifest", default="sandbox-manifest.json", help="where to write the manifest JSON"
     )
     parser.add_argument("--seed", type=int, default=int(os.environ.get("SANDBOX_SEED", "0")))
+    parser.add_argument("--buyers-every", type=float, default=0.0,
+                        help="simulated TikTok buyers place an order about every N seconds (0: off)")
     args = parser.parse_args(argv)
 
     manifest, servers = serve(args.host, args.port, args.seed)
@@ -55,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     tmp.replace(path)
     for name, entry in manifest.items():
         print(f"{name}: {entry.get('base_url') or entry.get('api_base_url')}", flush=True)
+    if args.buyers_every and "tiktok_shop" in manifest:
+        from .buyers import DemoBuyers
+
+        DemoBuyers(manifest["tiktok_shop"]["api_base_url"], every=args.buyers_every, seed=args.seed).start()
+        print(f"demo buyers: an order about every {args.buyers_every:g} s", flush=True)
     print(f"manifest: {path.resolve()}", flush=True)
 
     stop = threading.Event()
