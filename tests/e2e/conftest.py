@@ -183,7 +183,9 @@ class CdnTransport(httpx.BaseTransport):
         from shopbridge_sandbox.shopify.seeds import product_png
 
         self.requests.append(str(request.url))
-        return httpx.Response(200, content=product_png(request.url.path), headers={"content-type": "image/png"})
+        return httpx.Response(
+            200, content=product_png(request.url.path), headers={"content-type": "image/png"}
+        )
 
 
 @pytest.fixture
@@ -246,15 +248,25 @@ def connect_store(merchant, run_jobs):
             from shopbridge_sandbox.shopify.app import DEFAULT_SECRET, DEFAULT_SHOP, DEFAULT_TOKEN
 
             store = store_connect(
-                merchant=merchant, platform="shopify", base_url=SHOPIFY_URL, external_id=DEFAULT_SHOP,
-                credentials={"access_token": DEFAULT_TOKEN, "api_secret": DEFAULT_SECRET, "api_version": "2024-10"},
+                merchant=merchant,
+                platform="shopify",
+                base_url=SHOPIFY_URL,
+                external_id=DEFAULT_SHOP,
+                credentials={
+                    "access_token": DEFAULT_TOKEN,
+                    "api_secret": DEFAULT_SECRET,
+                    "api_version": "2024-10",
+                },
             )
         else:
             from shopbridge_sandbox.woocommerce.app import manifest_entry
 
             entry = manifest_entry(emulator, WOOCOMMERCE_URL)
             store = store_connect(
-                merchant=merchant, platform="woocommerce", base_url=WOOCOMMERCE_URL, external_id=WOOCOMMERCE_URL,
+                merchant=merchant,
+                platform="woocommerce",
+                base_url=WOOCOMMERCE_URL,
+                external_id=WOOCOMMERCE_URL,
                 credentials={k: entry[k] for k in ("consumer_key", "consumer_secret", "webhook_secret")},
             )
         run_jobs(limit=100_000)
@@ -278,7 +290,10 @@ def _sync_every_product(channel, run_jobs):
         mapping_set(channel=channel, products=[product], category_id=best["category_id"], source="suggestion")
     listing_sync_request(channel=channel, products=products)
     run_jobs(limit=100_000)
-    return {listing.product.title: listing for listing in Listing.objects.filter(channel=channel).select_related("product")}
+    return {
+        listing.product.title: listing
+        for listing in Listing.objects.filter(channel=channel).select_related("product")
+    }
 
 
 def _unexplained(listing) -> str | None:

@@ -41,14 +41,20 @@ def categories_refresh(*, shop: ShopConnection) -> int:
 
     rows = [
         TikTokCategory(
-            shop=shop, category_id=str(c.id), parent_id=str(c.parent_id or ""), name=c.local_name,
-            path=path_of(str(c.id))[:1500], is_leaf=bool(c.is_leaf),
+            shop=shop,
+            category_id=str(c.id),
+            parent_id=str(c.parent_id or ""),
+            name=c.local_name,
+            path=path_of(str(c.id))[:1500],
+            is_leaf=bool(c.is_leaf),
         )
         for c in cats
     ]
     with transaction.atomic():
         TikTokCategory.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["shop", "category_id"],
+            rows,
+            update_conflicts=True,
+            unique_fields=["shop", "category_id"],
             update_fields=["parent_id", "name", "path", "is_leaf", "updated_at"],
         )
     return len(rows)
@@ -65,12 +71,14 @@ def leaf_category(shop: ShopConnection, category_id: str) -> TikTokCategory:
     if cat is None:
         raise ValidationFailed(
             f"TikTok category {category_id} does not exist in the {shop.region} shop.",
-            code="category_unknown", fix="Pick a category from the list or the suggestions.",
+            code="category_unknown",
+            fix="Pick a category from the list or the suggestions.",
         )
     if not cat.is_leaf:
         raise ValidationFailed(
             f"“{cat.path}” is not a leaf category: TikTok only accepts products in the last level.",
-            code="category_not_leaf", fix="Choose one of its sub-categories.",
+            code="category_not_leaf",
+            fix="Choose one of its sub-categories.",
         )
     return cat
 
@@ -85,13 +93,20 @@ def category_info(shop: ShopConnection, category_id: str) -> CategoryInfo:
         client = tiktok_client(shop)
         version = _version(shop)
         attributes = [
-            a.model_dump(mode="json") for a in client.products.attributes(cat.category_id, category_version=version)
+            a.model_dump(mode="json")
+            for a in client.products.attributes(cat.category_id, category_version=version)
         ]
-        rules = client.products.category_rules(cat.category_id, category_version=version).model_dump(mode="json")
+        rules = client.products.category_rules(cat.category_id, category_version=version).model_dump(
+            mode="json"
+        )
         TikTokCategory.objects.filter(pk=cat.pk).update(
             attributes=attributes, rules=rules, details_fetched_at=timezone.now()
         )
         cat.attributes, cat.rules = attributes, rules
     return CategoryInfo.from_api(
-        category_id=cat.category_id, path=cat.path, is_leaf=cat.is_leaf, attributes=cat.attributes, rules=cat.rules
+        category_id=cat.category_id,
+        path=cat.path,
+        is_leaf=cat.is_leaf,
+        attributes=cat.attributes,
+        rules=cat.rules,
     )

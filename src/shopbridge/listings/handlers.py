@@ -10,7 +10,7 @@ from shopbridge.sync.engine import enqueue_job
 from shopbridge.webhooks.models import InboundEvent
 from shopbridge.webhooks.registry import event_handler
 
-from .models import Listing
+from .models import CategoryMapping, Listing, TikTokCategory
 from .services import listings_request_price_inventory_push, templates_apply
 
 
@@ -19,15 +19,28 @@ def products_changed(store: StoreConnection, product_ids: list[int]) -> None:
     products deleted or unpublished in the store are deactivated on TikTok."""
     for channel in Channel.objects.filter(store=store):
         templates_apply(channel=channel, product_ids=product_ids)
-        listings = Listing.objects.filter(channel=channel, product_id__in=product_ids, tiktok_product_id__isnull=False)
+        listings = Listing.objects.filter(
+            channel=channel, product_id__in=product_ids, tiktok_product_id__isnull=False
+        )
         for listing in listings.select_related("product"):
             product = listing.product
-            if product.deleted_at is not None or product.status in (Product.Status.ARCHIVED, Product.Status.DRAFT):
-                enqueue_job("listing.deactivate", f"listing-deactivate:{listing.pk}",
-                            payload={"listing_id": listing.pk}, merchant_id=channel.merchant_id)
+            if product.deleted_at is not None or product.status in (
+                Product.Status.ARCHIVED,
+                Product.Status.DRAFT,
+            ):
+                enqueue_job(
+                    "listing.deactivate",
+                    f"listing-deactivate:{listing.pk}",
+                    payload={"listing_id": listing.pk},
+                    merchant_id=channel.merchant_id,
+                )
             elif channel.keep_details_in_sync:
-                enqueue_job("listing.push", f"listing:{listing.pk}", payload={"listing_id": listing.pk},
-                            merchant_id=channel.merchant_id)
+                enqueue_job(
+                    "listing.push",
+                    f"listing:{listing.pk}",
+                    payload={"listing_id": listing.pk},
+                    merchant_id=channel.merchant_id,
+                )
     variant_ids = list(Variant.objects.filter(product_id__in=product_ids).values_list("pk", flat=True))
     listings_request_price_inventory_push(variant_ids=variant_ids)
 
@@ -47,23 +60,42 @@ def _listings_for(event: InboundEvent) -> list[Listing]:
 @event_handler("tiktok_shop", "PRODUCT_INFORMATION_CHANGE")
 def tiktok_product_changed(event: InboundEvent) -> None:
     for listing in _listings_for(event):
-        enqueue_job("listing.refresh_status", f"listing-status:{listing.pk}", payload={"listing_id": listing.pk},
-                    merchant_id=event.merchant_id)
+        enqueue_job(
+            "listing.refresh_status",
+            f"listing-status:{listing.pk}",
+            payload={"listing_id": listing.pk},
+            merchant_id=event.merchant_id,
+        )
 
 
 @event_handler("tiktok_shop", "PRODUCT_CATEGORY_CHANGE")
 def tiktok_category_changed(event: InboundEvent) -> None:
-    """TikTok moved a synced product to another category: show it, since orders may now fail."""
+    """TikTok moved a synced product to another category: show it on the listing (orders may fail if
+    its attributes no longer fit) and follow TikTok in the mapping. Payload fields: product_id,
+    previous_category_id, current_category_id (../shared/spec/tiktok-shop-api.md §13.4, type 18)."""
     data = event.payload.get("data") or {}
+    current = str(data.get("current_category_id") or "")
     for listing in _listings_for(event):
+        category = TikTokCategory.objects.filter(shop_id=event.connection_id, category_id=current).first()
+        shown = f"“{category.path}” ({current})" if category else (current or "another one")
         Listing.objects.filter(pk=listing.pk).update(
             error_code="category_changed_on_tiktok",
-            error_reason=(f"TikTok changed this product's category (now {data.get('category_id') or 'another one'}). "
-                          "Orders for it can fail if its attributes no longer fit."),
+            error_reason=(
+                f"TikTok changed this product's category from {data.get('previous_category_id') or 'its old one'} "
+                f"to {shown}. Orders for it can fail if its attributes no longer fit."
+            ),
             error_fix="Check the product in TikTok Seller Center and update its attributes there.",
         )
-        enqueue_job("listing.refresh_status", f"listing-status:{listing.pk}", payload={"listing_id": listing.pk},
-                    merchant_id=event.merchant_id)
+        if current:
+            CategoryMapping.objects.filter(channel=listing.channel, product=listing.product).update(
+                tiktok_category_id=current, tiktok_category_path=category.path if category else ""
+            )
+        enqueue_job(
+            "listing.refresh_status",
+            f"listing-status:{listing.pk}",
+            payload={"listing_id": listing.pk},
+            merchant_id=event.merchant_id,
+        )
 
 
 @event_handler("tiktok_shop", "SELLER_DEAUTHORIZATION")
@@ -83,4 +115,6 @@ def tiktok_authorization_expiring(event: InboundEvent) -> None:
     shop.status_code = "authorization_expiring"
     shop.status_reason = "TikTok says the seller's authorisation of ShopBridge ends soon; syncing then stops."
     shop.status_fix = "Re-authorise ShopBridge from Connections before it expires."
-    shop.save(update_fields=["authorization_expires_at", "status_code", "status_reason", "status_fix", "updated_at"])
+    shop.save(
+        update_fields=["authorization_expires_at", "status_code", "status_reason", "status_fix", "updated_at"]
+    )

@@ -26,7 +26,9 @@ def _fetch(url: str) -> tuple[bytes, str]:
     response.raise_for_status()
     if len(response.content) > MAX_IMAGE_BYTES:
         raise ValueError(f"image is {len(response.content) // 1024} KB; TikTok accepts up to 10 MB")
-    mime = response.headers.get("content-type", "").split(";")[0] or mimetypes.guess_type(url)[0] or "image/jpeg"
+    mime = (
+        response.headers.get("content-type", "").split(";")[0] or mimetypes.guess_type(url)[0] or "image/jpeg"
+    )
     return response.content, mime
 
 
@@ -36,7 +38,10 @@ def upload_images(
     """Returns (url -> uri for every image now on TikTok, errors for images that could not be)."""
     uris: dict[str, str] = {}
     errors: list[FieldError] = []
-    known = {i.source_url: i.uri for i in TikTokImage.objects.filter(shop=shop, use_case=use_case, source_url__in=urls)}
+    known = {
+        i.source_url: i.uri
+        for i in TikTokImage.objects.filter(shop=shop, use_case=use_case, source_url__in=urls)
+    }
     for position, url in enumerate(urls):
         if url in known:
             uris[url] = known[url]
@@ -46,7 +51,8 @@ def upload_images(
         except (httpx.HTTPError, ValueError) as exc:
             errors.append(
                 FieldError(
-                    field=f"main_images[{position}]", code="image_unreachable",
+                    field=f"main_images[{position}]",
+                    code="image_unreachable",
                     reason=f"ShopBridge could not download the image {url}: {exc}",
                     fix="Check that the image is public in the store (or replace it), then sync again.",
                 )
@@ -58,11 +64,16 @@ def upload_images(
             uri, tiktok_url = same.uri, same.url
         else:
             uploaded = client.products.upload_image(
-                content, use_case=use_case, filename=url.rsplit("/", 1)[-1][:100] or "image.jpg", mime_type=mime
+                content,
+                use_case=use_case,
+                filename=url.rsplit("/", 1)[-1][:100] or "image.jpg",
+                mime_type=mime,
             )
             uri, tiktok_url = uploaded.uri, getattr(uploaded, "url", "") or ""
         TikTokImage.objects.update_or_create(
-            shop=shop, source_url=url, use_case=use_case,
+            shop=shop,
+            source_url=url,
+            use_case=use_case,
             defaults={"content_sha256": digest, "uri": uri, "url": tiktok_url},
         )
         uris[url] = uri

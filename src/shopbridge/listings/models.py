@@ -165,6 +165,8 @@ class TikTokImage(TimeStampedModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["shop", "source_url", "use_case"], name="uniq_tiktok_image_source")
+            models.UniqueConstraint(
+                fields=["shop", "source_url", "use_case"], name="uniq_tiktok_image_source"
+            )
         ]
         indexes = [models.Index(fields=["shop", "content_sha256"])]

@@ -7,7 +7,9 @@ Stored shape (every key optional)::
      "defaults": {"brand_id": null, "package_weight": "0.5", "package_weight_unit": "kg",
                   "package_length": "20", "package_width": "15", "package_height": "5",
                   "package_dimension_unit": "cm", "size_chart_image_uri": null,
-                  "product_attributes": {"100107": ["Cotton"]}},
+                  "product_attributes": {"100107": ["Cotton"]},
+                  "certifications": [{"id": "<rule id>", "image_uris": ["<uri>"], "files": [["<file id>", "a.pdf"]],
+                                      "expiration_date": 1767225600}]},
      "carriers": {"mapping": {"Royal Mail Tracked 48": "<provider id>"}, "default_provider_id": null},
      "orders": {...}}
 """
@@ -21,6 +23,7 @@ from shopbridge.connections.models import Channel
 from shopbridge.connectors.base.dto import DimensionUnit, WeightUnit
 from shopbridge.mapping.types import (
     Adjustment,
+    CertificationInput,
     ChannelDefaults,
     CurrencyRule,
     InventoryRule,
@@ -63,9 +66,29 @@ def inventory_rule(data: dict[str, Any], *, reserved: int = 0) -> InventoryRule:
     )
 
 
-def channel_defaults(data: dict[str, Any], template_defaults: dict[str, Any] | None = None) -> ChannelDefaults:
+def certifications(items: list[dict[str, Any]] | None) -> tuple[CertificationInput, ...]:
+    """Certificates the merchant uploaded once per channel/template; sent only to categories whose
+    rules ask for them (../shared/spec/tiktok-shop-api.md §8.3, §8.8 certifications)."""
+    return tuple(
+        CertificationInput(
+            id=str(item["id"]),
+            image_uris=tuple(item.get("image_uris") or ()),
+            files=tuple((str(f[0]), str(f[1])) for f in item.get("files") or ()),
+            expiration_date=int(item["expiration_date"]) if item.get("expiration_date") else None,
+        )
+        for item in items or []
+        if item.get("id")
+    )
+
+
+def channel_defaults(
+    data: dict[str, Any], template_defaults: dict[str, Any] | None = None
+) -> ChannelDefaults:
     merged = {**data, **(template_defaults or {})}
-    attrs = {**(data.get("product_attributes") or {}), **((template_defaults or {}).get("product_attributes") or {})}
+    attrs = {
+        **(data.get("product_attributes") or {}),
+        **((template_defaults or {}).get("product_attributes") or {}),
+    }
     length, width, height = FALLBACK_DIMENSIONS_CM
     return ChannelDefaults(
         brand_id=merged.get("brand_id") or None,
@@ -77,6 +100,7 @@ def channel_defaults(data: dict[str, Any], template_defaults: dict[str, Any] | N
         package_dimension_unit=DimensionUnit(merged.get("package_dimension_unit", "cm")),
         size_chart_image_uri=merged.get("size_chart_image_uri") or None,
         size_chart_template_id=merged.get("size_chart_template_id") or None,
+        certifications=certifications(merged.get("certifications")),
         product_attributes={str(k): tuple(v if isinstance(v, list) else [v]) for k, v in attrs.items()},
         is_cod_allowed=merged.get("is_cod_allowed"),
     )
@@ -88,8 +112,9 @@ def listing_settings(
     s = channel.settings or {}
     return ListingSettings(
         warehouse_id=channel.shop.warehouse_id,
-        currency=CurrencyRule(store_currency=channel.store.currency or channel.shop.currency,
-                              rate=channel.currency_rate),
+        currency=CurrencyRule(
+            store_currency=channel.store.currency or channel.shop.currency, rate=channel.currency_rate
+        ),
         price_rule=price_rule(s.get("price_rule") or {}),
         inventory_rule=inventory_rule(s.get("inventory_rule") or {}, reserved=reserved),
         defaults=channel_defaults(s.get("defaults") or {}, template_defaults),

@@ -20,6 +20,7 @@ from shopbridge.sync.engine import enqueue_job
 from .categories import leaf_category
 from .errors import ChannelStopped, MappingLocked, NotMapped
 from .models import CategoryMapping, CategoryTemplate, Listing, ListingSku, ListingStatus
+from .payloads import preview
 
 
 def _locked(mapping: CategoryMapping | None, listing: Listing | None) -> bool:
@@ -50,9 +51,15 @@ def mapping_set(
             raise MappingLocked(f"“{product.title}” is already synced to TikTok, so its category is locked.")
         with transaction.atomic():
             mapping, _ = CategoryMapping.objects.update_or_create(
-                channel=channel, product=product,
-                defaults={"tiktok_category_id": cat.category_id, "tiktok_category_path": cat.path,
-                          "source": source, "template": template, "attribute_values": attribute_values or {}},
+                channel=channel,
+                product=product,
+                defaults={
+                    "tiktok_category_id": cat.category_id,
+                    "tiktok_category_path": cat.path,
+                    "source": source,
+                    "template": template,
+                    "attribute_values": attribute_values or {},
+                },
             )
             Listing.objects.get_or_create(channel=channel, product=product)
         mappings.append(mapping)
@@ -69,7 +76,9 @@ def mapping_remove(*, channel: Channel, product: Product) -> None:
         Listing.objects.filter(channel=channel, product=product, status=ListingStatus.NOT_SYNCED).delete()
 
 
-def _product_matches(template: CategoryTemplate, product: Product, category_names: dict[str, list[str]]) -> bool:
+def _product_matches(
+    template: CategoryTemplate, product: Product, category_names: dict[str, list[str]]
+) -> bool:
     value = template.match_value.strip().lower()
     if template.match_field == CategoryTemplate.MatchField.PRODUCT_TYPE:
         return (product.product_type or "").strip().lower() == value
@@ -98,8 +107,11 @@ def templates_apply(*, channel: Channel, product_ids: Iterable[int] | None = Non
         for template in templates:
             if _product_matches(template, product, {product.external_id: names}):
                 mapping_set(
-                    channel=channel, products=[product], category_id=template.tiktok_category_id,
-                    source=CategoryMapping.Source.TEMPLATE, template=template,
+                    channel=channel,
+                    products=[product],
+                    category_id=template.tiktok_category_id,
+                    source=CategoryMapping.Source.TEMPLATE,
+                    template=template,
                     attribute_values=template.attribute_defaults,
                 )
                 mapped += 1
@@ -107,10 +119,51 @@ def templates_apply(*, channel: Channel, product_ids: Iterable[int] | None = Non
     return mapped
 
 
+def template_create(
+    *,
+    channel: Channel,
+    name: str,
+    match_field: str,
+    match_value: str,
+    category_id: str,
+    priority: int = 100,
+    attribute_defaults: dict[str, Any] | None = None,
+    defaults: dict[str, Any] | None = None,
+    apply: bool = True,
+) -> CategoryTemplate:
+    """A rule mapping matching store products to a TikTok leaf; maps the unmapped ones at once."""
+    cat = leaf_category(channel.shop, category_id)
+    template = CategoryTemplate.objects.create(
+        channel=channel,
+        name=name,
+        priority=priority,
+        match_field=CategoryTemplate.MatchField(match_field),
+        match_value=match_value,
+        tiktok_category_id=cat.category_id,
+        tiktok_category_path=cat.path,
+        attribute_defaults=attribute_defaults or {},
+        defaults=defaults or {},
+    )
+    if apply:
+        templates_apply(channel=channel)
+    return template
+
+
+def listing_preview(listing: Listing) -> dict[str, Any]:
+    """The exact payload a sync would send, its field-level errors and the notes on what was changed.
+
+    Uploads nothing and writes nothing on TikTok (images not uploaded yet stay as store URLs).
+    """
+    return preview(listing)
+
+
 def _check_channel(channel: Channel) -> None:
     if channel.status == Channel.Status.BLOCKED:
-        raise ChannelStopped(channel.status_reason, code=channel.status_code or "channel_stopped",
-                             fix=channel.status_fix or "Fix the channel settings.")
+        raise ChannelStopped(
+            channel.status_reason,
+            code=channel.status_code or "channel_stopped",
+            fix=channel.status_fix or "Fix the channel settings.",
+        )
 
 
 def listing_sync_request(
@@ -138,25 +191,39 @@ def listing_sync_request(
             if listing.status in (ListingStatus.NOT_SYNCED, ListingStatus.FAILED_TO_SYNC):
                 updates["status"] = ListingStatus.QUEUED
             Listing.objects.filter(pk=listing.pk).update(**updates)
-            enqueue_job("listing.push", f"listing:{listing.pk}", payload={"listing_id": listing.pk},
-                        merchant_id=channel.merchant_id)
+            enqueue_job(
+                "listing.push",
+                f"listing:{listing.pk}",
+                payload={"listing_id": listing.pk},
+                merchant_id=channel.merchant_id,
+            )
         listing.refresh_from_db()
         queued.append(listing)
     return queued
 
 
 def listing_link(
-    *, channel: Channel, product: Product, tiktok_product_id: str, sku_links: dict[int, str],
-    tiktok_status: str = "", category_id: str = "", category_path: str = "", manual: bool = True,
+    *,
+    channel: Channel,
+    product: Product,
+    tiktok_product_id: str,
+    sku_links: dict[int, str],
+    tiktok_status: str = "",
+    category_id: str = "",
+    category_path: str = "",
+    manual: bool = True,
 ) -> Listing:
     """Bind an existing TikTok product (and its SKUs, variant pk -> TikTok SKU id) to a store product."""
     if product.store_id != channel.store_id:
         raise PermissionError("product does not belong to the channel's store")
-    clash = Listing.objects.filter(channel=channel, tiktok_product_id=tiktok_product_id).exclude(product=product)
+    clash = Listing.objects.filter(channel=channel, tiktok_product_id=tiktok_product_id).exclude(
+        product=product
+    )
     if clash.exists():
         raise MappingLocked(
             f"TikTok product {tiktok_product_id} is already linked to another store product.",
-            code="already_linked", fix="Unlink it from the other product first.",
+            code="already_linked",
+            fix="Unlink it from the other product first.",
         )
     with transaction.atomic():
         listing, _ = Listing.objects.get_or_create(channel=channel, product=product)
@@ -172,15 +239,26 @@ def listing_link(
                 tiktok_sku_id=None
             )
             ListingSku.objects.update_or_create(
-                listing=listing, variant=variant,
-                defaults={"channel": channel, "tiktok_sku_id": sku_id, "seller_sku": variant.sku,
-                          "linked_manually": manual, "selected": True},
+                listing=listing,
+                variant=variant,
+                defaults={
+                    "channel": channel,
+                    "tiktok_sku_id": sku_id,
+                    "seller_sku": variant.sku,
+                    "linked_manually": manual,
+                    "selected": True,
+                },
             )
         if category_id:
             CategoryMapping.objects.update_or_create(
-                channel=channel, product=product,
-                defaults={"tiktok_category_id": category_id, "tiktok_category_path": category_path,
-                          "source": CategoryMapping.Source.LINKED, "locked_at": timezone.now()},
+                channel=channel,
+                product=product,
+                defaults={
+                    "tiktok_category_id": category_id,
+                    "tiktok_category_path": category_path,
+                    "source": CategoryMapping.Source.LINKED,
+                    "locked_at": timezone.now(),
+                },
             )
         else:
             CategoryMapping.objects.filter(channel=channel, product=product).update(locked_at=timezone.now())
@@ -190,12 +268,19 @@ def listing_link(
 def listing_unlink(*, listing: Listing) -> None:
     """Forget the TikTok binding (the TikTok product is left as it is)."""
     with transaction.atomic():
-        ListingSku.objects.filter(listing=listing).update(tiktok_sku_id=None, pushed_price=None, pushed_inventory=None)
+        ListingSku.objects.filter(listing=listing).update(
+            tiktok_sku_id=None, pushed_price=None, pushed_inventory=None
+        )
         Listing.objects.filter(pk=listing.pk).update(
-            tiktok_product_id=None, tiktok_status="", status=ListingStatus.NOT_SYNCED, create_started_at=None,
+            tiktok_product_id=None,
+            tiktok_status="",
+            status=ListingStatus.NOT_SYNCED,
+            create_started_at=None,
             last_payload_hash="",
         )
-        CategoryMapping.objects.filter(channel=listing.channel, product=listing.product).update(locked_at=None)
+        CategoryMapping.objects.filter(channel=listing.channel, product=listing.product).update(
+            locked_at=None
+        )
 
 
 # TikTok product statuses (../shared/spec/tiktok-shop-api.md §8.19) -> what the merchant sees.
@@ -226,6 +311,10 @@ def listings_request_price_inventory_push(*, variant_ids: Iterable[int]) -> int:
     for listing_id in listing_ids:
         ListingSku.objects.filter(listing_id=listing_id).update(push_requested_at=now)
         listing = Listing.objects.select_related("channel").get(pk=listing_id)
-        enqueue_job("sku.push", f"skupush:{listing_id}", payload={"listing_id": listing_id},
-                    merchant_id=listing.channel.merchant_id)
+        enqueue_job(
+            "sku.push",
+            f"skupush:{listing_id}",
+            payload={"listing_id": listing_id},
+            merchant_id=listing.channel.merchant_id,
+        )
     return len(listing_ids)

@@ -23,13 +23,17 @@ def _index(shop: ShopConnection) -> CategoryIndex:
     with _lock:
         index = _indexes.get(key)
         if index is None:
-            index = CategoryIndex([{"id": c.category_id, "path": c.path} for c in leaves.only("category_id", "path")])
+            index = CategoryIndex(
+                [{"id": c.category_id, "path": c.path} for c in leaves.only("category_id", "path")]
+            )
             _indexes[key] = index
         return index
 
 
 def product_text(product: Product) -> dict:
-    names = Category.objects.filter(store=product.store, external_id__in=[str(c) for c in product.category_ids or []])
+    names = Category.objects.filter(
+        store=product.store, external_id__in=[str(c) for c in product.category_ids or []]
+    )
     return {
         "title": product.title,
         "product_type": product.product_type,
