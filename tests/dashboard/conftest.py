@@ -27,7 +27,7 @@ def build_tenant_records(merchant, tag: str) -> dict[str, int]:
     """One of everything for ``merchant``; ``tag`` keeps external ids distinct between merchants."""
     from shopbridge.catalog.models import Category, ImportRun, Product, Variant
     from shopbridge.connections.models import Channel, ShopConnection, StoreConnection
-    from shopbridge.listings.models import CategoryMapping, Listing, ListingSku
+    from shopbridge.listings.models import CategoryMapping, Listing, ListingSku, TikTokCategory
     from shopbridge.orders.models import Cancellation, Fulfillment, Order, OrderLine, Return
     from shopbridge.sync.models import OutboundCall, SyncJob
     from shopbridge.webhooks.models import InboundEvent, RejectedWebhook
@@ -49,6 +49,7 @@ def build_tenant_records(merchant, tag: str) -> dict[str, int]:
         name=f"{tag} TikTok",
         shop_cipher="cipher",
         currency="GBP",
+        credentials={"app_key": "key", "app_secret": "secret", "access_token": "at", "refresh_token": "rt"},
         status="active",
         authorization_expires_at=now + timedelta(days=200),
     )
@@ -75,6 +76,15 @@ def build_tenant_records(merchant, tag: str) -> dict[str, int]:
         field_errors=[{"field": "title", "code": "too_long", "reason": "Over 255", "fix": "Shorten it"}],
     )
     ListingSku.objects.create(channel=channel, listing=listing, variant=variant, seller_sku=variant.sku)
+    # TikTok's tree for the shop, cached as after a first fetch: previews need no network.
+    TikTokCategory.objects.create(
+        shop=shop,
+        category_id="601226",
+        name="Hoodies",
+        path="Menswear>Hoodies",
+        is_leaf=True,
+        details_fetched_at=now,
+    )
     mapping = CategoryMapping.objects.create(
         channel=channel,
         product=product,
@@ -133,7 +143,14 @@ def build_tenant_records(merchant, tag: str) -> dict[str, int]:
     rejected = RejectedWebhook.objects.create(
         merchant=merchant, platform="shopify", code="bad_signature", reason=f"{tag} HMAC mismatch"
     )
+    from django.contrib.auth import get_user_model
+
+    from shopbridge.accounts.services import api_token_create
+
+    owner = get_user_model().objects.filter(memberships__merchant=merchant).first()
+    token, _key = api_token_create(merchant=merchant, user=owner, name=f"{tag} script")
     return {
+        "token_id": token.pk,
         "store_id": store.pk,
         "shop_id": shop.pk,
         "channel_id": channel.pk,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import ApiToken, Membership, Merchant
@@ -43,3 +44,10 @@ def api_token_create(*, merchant: Merchant, user: object, name: str) -> tuple[Ap
         merchant=merchant, user=user, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key)
     )
     return token, key
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    """Stop a token from working at once; idempotent (the first revocation time is kept)."""
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token.refresh_from_db()
+    return token

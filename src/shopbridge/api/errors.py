@@ -14,6 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from shopbridge.core.errors import AuthExpiredError, PermissionDeniedError, RetryableError, SyncError
+
 log = logging.getLogger(__name__)
 
 # Default code, message and fix per status, used when nothing more specific is known.
@@ -59,6 +61,8 @@ ERROR_RESPONSES: dict[int, type[ErrorEnvelope]] = {
     404: ErrorEnvelope,
     422: ErrorEnvelope,
 }
+# Writes may also conflict with a lock (409) or fail on the platform's side (424).
+WRITE_ERRORS: dict[int, type[ErrorEnvelope]] = {**ERROR_RESPONSES, 409: ErrorEnvelope, 424: ErrorEnvelope}
 
 
 def error_payload(
@@ -121,6 +125,28 @@ def _on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return error_response(422, details=details)
 
 
+def sync_error_status(exc: SyncError) -> int:
+    """A service's typed error -> HTTP status: 409 a lock or conflict, 424 the platform failed or
+    refused us (retry later or reconnect), 422 anything the request must change."""
+    if exc.code in ("mapping_locked", "already_linked", "sku_exists_on_tiktok"):
+        return 409
+    if isinstance(exc, RetryableError | AuthExpiredError | PermissionDeniedError):
+        return 424
+    return 422
+
+
+def _on_sync_error(request: HttpRequest, exc: SyncError) -> HttpResponse:
+    details = [fe.as_dict() for fe in getattr(exc, "field_errors", None) or []] or None
+    return error_response(
+        sync_error_status(exc), code=exc.code, message=exc.reason, fix=exc.fix, details=details
+    )
+
+
+def _on_permission(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A record of another merchant named in a body: the same answer as a missing one.
+    return error_response(404)
+
+
 def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     log.exception("api error", extra={"path": request.path})
     return error_response(500)
@@ -134,3 +160,5 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, _on_not_found)
     api.add_exception_handler(ObjectDoesNotExist, _on_not_found)
     api.add_exception_handler(ValidationError, _on_validation)
+    api.add_exception_handler(SyncError, _on_sync_error)
+    api.add_exception_handler(PermissionError, _on_permission)

@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from shopbridge.accounts.models import Merchant
 from shopbridge.connectors.base.dto import WebhookTopic
-from shopbridge.core.errors import SyncError, TerminalError
+from shopbridge.core.errors import FieldError, SyncError, TerminalError, ValidationFailed
+from shopbridge.listings.rules import channel_defaults, inventory_rule, price_rule
+from shopbridge.mapping.orders import OrderOptions
 
 from .models import REGION_CURRENCY, Channel, ConnectionStatus, ShopConnection, StoreConnection
 
@@ -306,3 +308,104 @@ def channel_set_currency_rate(*, channel: Channel, rate: Decimal | None) -> Chan
     channel.currency_rate = rate
     channel.save(update_fields=["currency_rate", "updated_at"])
     return channel_check_currency(channel=channel)
+
+
+# Channel columns a merchant may change; everything else on a channel is set by the service.
+CHANNEL_FLAGS = (
+    "product_sync_enabled",
+    "order_sync_enabled",
+    "keep_details_in_sync",
+    "push_store_cancellations",
+)
+SETTINGS_SECTIONS = ("price_rule", "inventory_rule", "defaults", "orders", "carriers")
+
+
+def _check(section: str, data: dict[str, Any]) -> None:
+    """Parse a section with the very functions the sync uses, so a saved setting always works."""
+    if section == "price_rule":
+        price_rule(data)
+    elif section == "inventory_rule":
+        inventory_rule(data)
+    elif section == "defaults":
+        channel_defaults(data)
+    elif section == "orders":
+        unknown = set(data) - set(OrderOptions.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"unknown order options: {', '.join(sorted(unknown))}")
+        OrderOptions.from_settings(data)
+    elif section == "carriers":
+        mapping = data.get("mapping") or {}
+        if not isinstance(mapping, dict) or not all(isinstance(v, str) and v for v in mapping.values()):
+            raise ValueError(
+                "carrier mapping must name a TikTok shipping provider id for every store carrier"
+            )
+
+
+def channel_settings_update(
+    *,
+    channel: Channel,
+    settings: dict[str, dict[str, Any]] | None = None,
+    order_hold: str | None = None,
+    **flags: bool,
+) -> Channel:
+    """Replace the given settings sections and flags; refuses (ValidationFailed, per field) what the
+    sync could not use. Sections not given are kept as they are."""
+    errors: list[FieldError] = []
+    merged = dict(channel.settings or {})
+    for section, data in (settings or {}).items():
+        if section not in SETTINGS_SECTIONS:
+            errors.append(
+                FieldError(
+                    field=section,
+                    code="unknown_section",
+                    reason="Unknown settings section.",
+                    fix=f"Use one of: {', '.join(SETTINGS_SECTIONS)}.",
+                )
+            )
+            continue
+        try:
+            _check(section, data)
+        except (ValueError, TypeError, ArithmeticError, KeyError) as exc:
+            errors.append(
+                FieldError(
+                    field=section,
+                    code="invalid",
+                    reason=str(exc) or "Invalid value.",
+                    fix="Correct this setting and save again.",
+                )
+            )
+            continue
+        merged[section] = data
+    if order_hold is not None and order_hold not in Channel.OrderHold.values:
+        errors.append(
+            FieldError(
+                field="order_hold",
+                code="invalid",
+                reason=f"Unknown choice {order_hold!r}.",
+                fix=f"Use one of: {', '.join(Channel.OrderHold.values)}.",
+            )
+        )
+    unknown = set(flags) - set(CHANNEL_FLAGS)
+    for name in sorted(unknown):
+        errors.append(
+            FieldError(
+                field=name,
+                code="unknown_field",
+                reason="Not a channel setting.",
+                fix=f"Use one of: {', '.join(CHANNEL_FLAGS)}.",
+            )
+        )
+    if errors:
+        raise ValidationFailed(
+            "Some channel settings are invalid.",
+            field_errors=errors,
+            fix="Correct the fields listed and save again.",
+        )
+    with transaction.atomic():
+        channel.settings = merged
+        for name, value in flags.items():
+            setattr(channel, name, bool(value))
+        if order_hold is not None:
+            channel.order_hold = order_hold
+        channel.save()
+    return channel

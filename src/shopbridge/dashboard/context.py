@@ -8,10 +8,11 @@ from django.urls import reverse
 # (key, label, url name, path prefixes that belong to the section)
 NAV = [
     ("connections", "Connections", "dashboard:connections", ("/connections/", "/channels/")),
-    ("catalogue", "Catalogue", "dashboard:catalogue", ("/catalogue/", "/imports/")),
+    ("catalogue", "Catalogue", "dashboard:catalogue", ("/catalogue/", "/imports/", "/listings/")),
     ("mappings", "Category mapping", "dashboard:mappings", ("/mappings/",)),
     ("orders", "Orders", "dashboard:orders", ("/orders/",)),
     ("activity", "Activity", "dashboard:jobs", ("/activity/",)),
+    ("tokens", "API tokens", "dashboard:tokens", ("/settings/",)),
 ]
 
 

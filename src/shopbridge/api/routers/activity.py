@@ -9,7 +9,7 @@ from shopbridge.sync import selectors as jobs_selectors
 from shopbridge.webhooks import selectors as events_selectors
 
 from ..auth import merchant_of
-from ..errors import ERROR_RESPONSES
+from ..errors import ERROR_RESPONSES, WRITE_ERRORS, ApiError
 from ..pagination import DEFAULT_LIMIT, Cursor, Limit, Page, paginate
 from ..params import PathId, Text
 from ..schemas import EventOut, JobOut, RejectedWebhookOut
@@ -76,3 +76,27 @@ def list_rejected(
 )
 def get_rejected(request: HttpRequest, rejected_id: PathId):
     return events_selectors.rejected_webhook_get(merchant_of(request), rejected_id)
+
+
+@jobs.post("/{job_id}/retry", response={202: JobOut, **WRITE_ERRORS}, summary="Retry a failed job")
+def retry_job(request: HttpRequest, job_id: PathId):
+    from shopbridge.sync.engine import retry_failed_job
+
+    job = jobs_selectors.job_get(merchant_of(request), job_id)
+    if retry_failed_job(job.pk) is None:
+        raise ApiError(
+            409,
+            "not_failed",
+            f"Job {job.pk} is {job.state}, not failed: nothing to retry.",
+            "Only failed jobs can be retried; pending ones run by themselves.",
+        )
+    return 202, jobs_selectors.job_get(merchant_of(request), job_id)
+
+
+@events.post("/{event_id}/replay", response={202: EventOut, **WRITE_ERRORS}, summary="Handle an event again")
+def replay_event(request: HttpRequest, event_id: PathId):
+    from shopbridge.webhooks.services import inbound_event_replay
+
+    event = events_selectors.inbound_event_get(merchant_of(request), event_id)
+    inbound_event_replay(event=event)
+    return 202, events_selectors.inbound_event_get(merchant_of(request), event_id)

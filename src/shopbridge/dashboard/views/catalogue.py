@@ -35,15 +35,46 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/catalogue.html", context)
 
 
+def _suggestions(channel, product) -> tuple[list[dict], str]:
+    """Top TikTok categories for the product in this channel's shop, or why there are none."""
+    from shopbridge.core.errors import SyncError
+    from shopbridge.listings.suggestions import suggest_for_product
+
+    try:
+        return suggest_for_product(shop=channel.shop, product=product, k=5), ""
+    except SyncError as exc:
+        return [], exc.reason
+
+
 @merchant_view
 def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
-    product = found(product_get, request.merchant, product_id)  # type: ignore[attr-defined]
+    """The product, and per channel of its store: its category (or suggestions), listing and actions."""
+    merchant = request.merchant  # type: ignore[attr-defined]
+    product = found(product_get, merchant, product_id)
     mappings = {m.channel_id: m for m in product.category_mappings.all()}
-    listings = [
-        {"listing": listing, "mapping": mappings.get(listing.channel_id)}
-        for listing in product.listings.all()
-    ]
-    return render(request, "dashboard/product_detail.html", {"product": product, "listings": listings})
+    listings = {listing.channel_id: listing for listing in product.listings.all()}
+    channels = []
+    for channel in channel_list(merchant, store_id=product.store_id):
+        mapping, listing = mappings.get(channel.pk), listings.get(channel.pk)
+        suggestions, why = ([], "") if mapping else _suggestions(channel, product)
+        locked = bool((mapping and mapping.locked_at) or (listing and listing.tiktok_product_id))
+        chosen = (
+            {s.variant_id for s in listing.skus.all() if s.selected}
+            if listing and not listing.all_skus
+            else None
+        )
+        channels.append(
+            {
+                "channel": channel,
+                "mapping": mapping,
+                "listing": listing,
+                "suggestions": suggestions,
+                "suggestions_error": why,
+                "locked": locked,
+                "chosen": chosen,
+            }
+        )
+    return render(request, "dashboard/product_detail.html", {"product": product, "channels": channels})
 
 
 @merchant_view

@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from shopbridge.catalog.selectors import category_list, import_run_get, import_run_list, product_list
 from shopbridge.connections import selectors
-from shopbridge.listings.selectors import listing_status_counts, mapped_category_summary
+from shopbridge.listings.selectors import listing_list, listing_status_counts, mapped_category_summary
 
 from ..access import found, merchant_view
 
@@ -63,6 +63,10 @@ def channel_detail(request: HttpRequest, channel_id: int) -> HttpResponse:
         "settings_json": json.dumps(channel.settings, indent=2, sort_keys=True, default=str),
         "listing_counts": listing_status_counts(merchant, channel_id=channel.pk),
         "mapped_categories": len(mapped_category_summary(merchant, channel_id=channel.pk)),
+        # The daily-cap queue: listings waiting for the next day's new-listing quota.
+        "queued": listing_list(merchant, channel_id=channel.pk)
+        .filter(scheduled_for__isnull=False)
+        .order_by("scheduled_for")[:100],
     }
     return render(request, "dashboard/channel_detail.html", context)
 
