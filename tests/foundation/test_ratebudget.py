@@ -71,16 +71,39 @@ def test_shared_budget_is_never_exceeded_by_concurrent_workers(backend, settings
 
 
 @pytest.mark.django_db
-def test_exhausted_budget_raises_rate_limited_instead_of_blocking_forever(settings):
+def test_a_full_window_waits_at_most_one_window_then_goes(settings):
     settings.RATE_BUDGET_BACKEND = "memory"
     ratebudget.reset_cache()
-    budget = RateBudget({"": RateSpec(2, 10.0)}, max_wait=0.2)
+    budget = RateBudget({"": RateSpec(2, 1.0)}, max_wait=0.2)
     budget.acquire("k")
     budget.acquire("k")
+    started = time.monotonic()
+
+    budget.acquire("k")
+
+    assert 0.5 < time.monotonic() - started < 1.6
+
+
+@pytest.mark.django_db
+def test_a_long_platform_pause_hands_the_job_back_instead_of_blocking(settings):
+    settings.RATE_BUDGET_BACKEND = "memory"
+    ratebudget.reset_cache()
+    budget = RateBudget({"": RateSpec(100, 1.0)}, max_wait=1)
+    budget.observe("k", remaining=0, limit=None, retry_after=120)
+    started = time.monotonic()
 
     with pytest.raises(RateLimitedError) as info:
         budget.acquire("k")
-    assert info.value.retry_after == 10.0
+
+    assert time.monotonic() - started < 0.5
+    assert info.value.retry_after > 100
+
+
+def test_shopify_budget_follows_the_reported_bucket_size():
+    budget = RateBudget({"": RateSpec(10, 5.0, per_bucket=0.25)})
+    assert budget.spec_for("shopify:plus.myshopify.com") == RateSpec(10, 5.0, per_bucket=0.25)
+    budget.observe("shopify:plus.myshopify.com", remaining=399, limit=400, retry_after=None)
+    assert budget.spec_for("shopify:plus.myshopify.com").limit == 100  # 20/s, Plus's leak rate
 
 
 @pytest.mark.django_db

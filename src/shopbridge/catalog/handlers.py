@@ -28,13 +28,23 @@ def product_changed(event: InboundEvent) -> None:
 
 @event_handler("*", "inventory.updated")
 def inventory_changed(event: InboundEvent) -> None:
+    """Mark the variants the webhook names; one job per store re-reads all marked variants in
+    batches (Shopify reads up to 50 inventory items per request), so a burst of stock webhooks
+    costs a few store reads, not one each."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from .models import Variant
+
     store = _store(event)
-    if not event.resource_id:
+    item = event.resource_id
+    if not item:
         return
-    enqueue_job(
-        "inventory.refresh", f"inventory:{store.pk}:{event.resource_id}",
-        payload={"store_id": store.pk, "inventory_item_id": event.resource_id}, merchant_id=store.merchant_id,
-    )
+    Variant.objects.filter(store=store, deleted_at__isnull=True).filter(
+        Q(inventory_item_id=item) | Q(external_id=item) | Q(product__external_id=item)
+    ).update(stock_refresh_requested_at=timezone.now())
+    enqueue_job("inventory.refresh", f"inventory:{store.pk}", payload={"store_id": store.pk},
+                merchant_id=store.merchant_id)
 
 
 @event_handler("*", "category.updated")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import models, transaction
+from django.db import transaction
 
 from shopbridge.connections.models import StoreConnection
 from shopbridge.core.errors import NotFoundError
@@ -52,28 +52,31 @@ def catalog_import_enqueue(*, store: StoreConnection, full: bool) -> ImportRun:
     return run
 
 
-@job_handler("inventory.refresh", lease_seconds=60, max_attempts=20)
+@job_handler("inventory.refresh", lease_seconds=120, max_attempts=20)
 def refresh_inventory(job: SyncJob) -> None:
-    """A stock webhook is a hint: re-read the real levels from the store, then push what changed."""
+    """Stock webhooks are hints: re-read the real levels of every marked variant of the store, then
+    push what changed. Marks set while this runs make the job run again (no change is lost)."""
+    from django.utils import timezone
+
     from shopbridge.catalog.importer import refresh_variant_inventory
     from shopbridge.catalog.models import Variant
     from shopbridge.listings.services import listings_request_price_inventory_push
 
     store = StoreConnection.objects.get(pk=job.payload["store_id"])
-    item = str(job.payload["inventory_item_id"])
-    variants = list(
-        Variant.objects.filter(store=store, deleted_at__isnull=True)
-        .filter(models.Q(inventory_item_id=item) | models.Q(external_id=item))
-        .select_related("product")
-    )
-    if not variants:
-        # Platforms without a stock-only webhook (WooCommerce) name the parent product instead.
+    connector = store_connector(store)
+    while True:
+        started = timezone.now()
         variants = list(
-            Variant.objects.filter(store=store, deleted_at__isnull=True, product__external_id=item).select_related(
-                "product"
-            )
+            Variant.objects.filter(store=store, deleted_at__isnull=True, stock_refresh_requested_at__lte=started)
+            .select_related("product")
+            .order_by("stock_refresh_requested_at")[:250]
         )
-    if not variants:
-        return
-    refresh_variant_inventory(store, store_connector(store), variants)
-    listings_request_price_inventory_push(variant_ids=[v.pk for v in variants])
+        if not variants:
+            return
+        refresh_variant_inventory(store, connector, variants)
+        # Clear only the marks this read covered; a newer mark keeps the variant for the next pass.
+        Variant.objects.filter(pk__in=[v.pk for v in variants], stock_refresh_requested_at__lte=started).update(
+            stock_refresh_requested_at=None
+        )
+        listings_request_price_inventory_push(variant_ids=[v.pk for v in variants])
+        extend_lease(job)

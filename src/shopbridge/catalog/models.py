@@ -80,6 +80,9 @@ class Variant(TimeStampedModel):
     image_url = models.URLField(max_length=1000, blank=True)
     position = models.PositiveIntegerField(default=1)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    stock_refresh_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="A stock webhook named this variant: re-read its levels (batched per store)"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["store", "external_id"], name="uniq_variant_binding")]

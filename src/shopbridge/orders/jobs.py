@@ -188,7 +188,7 @@ def import_order(job: SyncJob) -> None:
 
 def _create_in_store(order: Order, channel: Channel, tt, options: OrderOptions) -> None:
     connector = store_connector(channel.store)
-    existing = connector.find_order_by_reference("tiktok_shop", order.tiktok_order_id)
+    existing = connector.find_order_by_reference("tiktok_shop", order.tiktok_order_id, placed_after=order.placed_at)
     if existing is None:
         resolved = []
         for line in order.lines.select_related("variant__product", "listing_sku__variant__product"):

@@ -23,12 +23,12 @@ _mounts: dict[str, httpx.BaseTransport] = {}
 _mounts_lock = threading.Lock()
 
 # Published limits (../shared/spec): TikTok 50 QPS per API per (app, shop) (tiktok-shop-api.md §5.4);
-# Shopify REST standard plan: leaky bucket of 40, leaking 2/s (stores/shopify.md) — modelled as
-# 40 requests per 20 s sliding window, which never exceeds the bucket; WooCommerce has no limit of
+# Shopify REST: leaky bucket of 40 leaking 2/s on the standard plan, 400 leaking 20/s on Plus
+# (stores/shopify.md) — a quarter of the reported bucket per 5 s (see RateSpec); WooCommerce has no limit of
 # its own, hosts often cap around 5-10/s: we stay at 5/s.
 RATES: dict[str, dict[str, RateSpec]] = {
     "tiktok_shop": {"": RateSpec(50, 1.0)},
-    "shopify": {"": RateSpec(40, 20.0, adaptive=True)},
+    "shopify": {"": RateSpec(10, 5.0, per_bucket=0.25)},
     "woocommerce": {"": RateSpec(5, 1.0)},
 }
 DEFAULT_RATE = {"": RateSpec(5, 1.0)}
@@ -51,7 +51,9 @@ def transport_for(url: str) -> httpx.BaseTransport:
     return httpx.HTTPTransport(retries=0)
 
 
-def budget_for(platform: str, *, max_wait: float = 30.0) -> RateBudget:
+def budget_for(platform: str, *, max_wait: float = 5.0) -> RateBudget:
+    """Workers wait at most ``max_wait`` for budget, then hand the job back to the queue (it is
+    retried after the window), so a busy key never ties up workers other jobs need."""
     return RateBudget(RATES.get(platform, DEFAULT_RATE), max_wait=max_wait)
 
 

@@ -36,14 +36,17 @@ from .models import RatePause
 class RateSpec:
     """``limit`` requests per ``seconds`` (sliding window).
 
-    ``adaptive``: the platform reports its real limit in each response (Shopify's
-    ``X-Shopify-Shop-Api-Call-Limit: 12/40``; Plus stores have 400), so the observed limit
-    replaces ``limit`` while the window stays (Shopify: bucket / leak rate = 20 s on every plan).
+    ``per_bucket``: the platform reports its bucket size in each response (Shopify's
+    ``X-Shopify-Shop-Api-Call-Limit: 12/40``; Plus stores have 400); the limit becomes that size
+    times ``per_bucket`` over the same window. Shopify's bucket leaks size/20 per second on every
+    plan, so a quarter of the bucket per 5 s keeps the leak rate while never emptying the bucket,
+    and a worker never waits more than 5 s for room (a window of the whole bucket would allow a
+    burst of 400, then nothing for 12 s).
     """
 
     limit: int
     seconds: float
-    adaptive: bool = False
+    per_bucket: float | None = None
 
     def as_rate(self) -> Rate:
         return Rate(self.limit, int(self.seconds * Duration.SECOND))
@@ -116,7 +119,7 @@ class RateBudget:
     ``specs`` maps a key prefix to its rate; the longest matching prefix wins, ``""`` is the default.
     """
 
-    def __init__(self, specs: dict[str, RateSpec], *, max_wait: float = 30.0) -> None:
+    def __init__(self, specs: dict[str, RateSpec], *, max_wait: float = 5.0) -> None:
         if "" not in specs:
             raise ValueError("a default rate ('' prefix) is required")
         self.specs = specs
@@ -128,8 +131,10 @@ class RateBudget:
         best = max((p for p in self.specs if key.startswith(p)), key=len)
         spec = self.specs[best]
         observed = _observed_limits.get(key)
-        if spec.adaptive and observed and observed != spec.limit:
-            return RateSpec(observed, spec.seconds, adaptive=True)
+        if spec.per_bucket and observed:
+            limit = max(1, int(observed * spec.per_bucket))
+            if limit != spec.limit:
+                return RateSpec(limit, spec.seconds, per_bucket=spec.per_bucket)
         return spec
 
     def _paused_for(self, key: str) -> float:
@@ -148,7 +153,10 @@ class RateBudget:
         limiter = limiter_for(key, self.spec_for(key))
         # Wait at most ``max_wait`` in total; past that the worker hands the job back to the queue.
         # (Blocking with a timeout: pyrate-limiter 4.5's non-blocking path breaks with file locks.)
-        remaining = max(0.0, self.max_wait - (time.monotonic() - started))
+        # At least one whole window: a full sliding window frees its first slot only after
+        # ``seconds`` (plus the limiter's small buffer), and a shorter wait would fail at once.
+        budget = max(self.max_wait, self.spec_for(key).seconds + 0.5)
+        remaining = max(0.0, budget - (time.monotonic() - started))
         if not limiter.try_acquire(key, weight, blocking=True, timeout=remaining):
             raise RateLimitedError(f"rate budget for {key} exhausted", retry_after=self.spec_for(key).seconds)
         self.acquired += weight

@@ -77,8 +77,14 @@ class StoreConnector(Protocol):
 
     def create_order(self, order: MarketplaceOrderIn) -> StoreOrder: ...
 
-    def find_order_by_reference(self, marketplace: str, marketplace_order_id: str) -> StoreOrder | None:
-        """The idempotency check: the store order created earlier for this marketplace order, if any."""
+    def find_order_by_reference(
+        self, marketplace: str, marketplace_order_id: str, *, placed_after: datetime | None = None
+    ) -> StoreOrder | None:
+        """The idempotency check: the store order created earlier for this marketplace order, if any.
+
+        ``placed_after`` bounds the search: no store order for a marketplace order can be older than
+        the marketplace order itself, so stores that cannot search by reference scan only that window.
+        """
 
     def get_order(self, external_id: str) -> StoreOrder: ...
 

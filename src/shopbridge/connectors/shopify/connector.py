@@ -8,7 +8,7 @@ REST is "legacy" for new public apps but still served to custom and existing app
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -200,7 +200,9 @@ class ShopifyConnector:
         created = self.client.send("POST", "orders.json", adapter.order_to_rest(order))["order"]
         return adapter.order_from_rest(created, shop_domain=self.shop_domain)
 
-    def find_order_by_reference(self, marketplace: str, marketplace_order_id: str) -> StoreOrder | None:
+    def find_order_by_reference(
+        self, marketplace: str, marketplace_order_id: str, *, placed_after: datetime | None = None
+    ) -> StoreOrder | None:
         """Scan the orders this app created (``attribution_app_id=current``) for the reference.
 
         REST has no search by tag or note attribute (spec §6.1 lists the filters), so this pages
@@ -212,6 +214,9 @@ class ShopifyConnector:
             "attribution_app_id": "current",
             "fields": "id,note_attributes,source_name,source_identifier",
         }
+        if placed_after is not None:
+            # Only orders created since the marketplace order was placed (a minute of clock slack).
+            params["created_at_min"] = (placed_after - timedelta(minutes=1)).isoformat()
         for summary in self.client.each("orders.json", "orders", params):
             if adapter.marketplace_reference(summary, marketplace) == marketplace_order_id:
                 return self.get_order(str(summary["id"]))

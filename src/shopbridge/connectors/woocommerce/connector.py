@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -298,13 +298,18 @@ class WooCommerceConnector:
         created = self.client.request("POST", "/orders", json_body=adapter.order_payload(order)).data
         return adapter.order_from_payload(created, base_url=self.base_url)
 
-    def find_order_by_reference(self, marketplace: str, marketplace_order_id: str) -> StoreOrder | None:
+    def find_order_by_reference(
+        self, marketplace: str, marketplace_order_id: str, *, placed_after: datetime | None = None
+    ) -> StoreOrder | None:
         """WooCommerce cannot filter orders by meta over REST v3 and its order search does not look
         at meta values, so the newest orders are scanned (REFERENCE_SCAN_PAGES x 100) for our meta
         key. This check only matters right after a create that may have succeeded unseen."""
         key = adapter.marketplace_meta_key(marketplace)
         for page in range(1, REFERENCE_SCAN_PAGES + 1):
-            response = self.client.get_page("/orders", page=page, per_page=100, orderby="date", order="desc")
+            bounds = {"after": (placed_after - timedelta(minutes=1)).isoformat()} if placed_after else {}
+            response = self.client.get_page(
+                "/orders", page=page, per_page=100, orderby="date", order="desc", **bounds
+            )
             for raw in response.data or []:
                 if str(adapter.meta_value(raw, key) or "") == marketplace_order_id:
                     return adapter.order_from_payload(raw, base_url=self.base_url)
