@@ -119,3 +119,47 @@ def _run_due_now(run_jobs):
 
     SyncJob.objects.filter(state="pending").update(run_after=timezone.now())
     run_jobs()
+
+
+def test_order_named_with_the_tiktok_id_when_the_channel_asks(channel, tiktok, shopify, run_jobs, make_active_listing):
+    listing = make_active_listing("Enamel Camp Mug")
+    sku = ListingSku.objects.filter(listing=listing).first()
+    channel.settings = {**channel.settings, "orders": {"numbering": "tiktok", "prefix": "TT-"}}
+    channel.save()
+
+    tiktok_id = _order_id(_place(tiktok, channel, [sku.tiktok_sku_id]))
+    run_jobs()
+
+    order = Order.objects.get(channel=channel, tiktok_order_id=tiktok_id)
+    assert order.store_order_name == f"TT-{tiktok_id}"
+    assert shopify.default_shop.orders[int(order.store_order_id)]["name"] == f"TT-{tiktok_id}"
+
+
+def test_sample_orders_skip_when_the_channel_says_so(channel, tiktok, shopify, run_jobs, make_active_listing):
+    listing = make_active_listing("Enamel Camp Mug")
+    sku = ListingSku.objects.filter(listing=listing).first()
+    channel.settings = {**channel.settings, "orders": {"sync_samples": False}}
+    channel.save()
+
+    tiktok_id = _order_id(_place(tiktok, channel, [sku.tiktok_sku_id], sample=True))
+    run_jobs()
+
+    order = Order.objects.get(channel=channel, tiktok_order_id=tiktok_id)
+    assert order.is_sample and order.sync_state == "skipped" and order.blocked_fix
+    assert order.store_order_id is None
+
+
+def test_fbt_order_tracking_follows_tiktok_into_the_store(channel, tiktok, shopify, run_jobs, make_active_listing):
+    listing = make_active_listing("Enamel Camp Mug")
+    sku = ListingSku.objects.filter(listing=listing).first()
+    tiktok_id = _order_id(_place(tiktok, channel, [sku.tiktok_sku_id], fbt=True))
+    run_jobs()
+
+    tiktok.driver.advance(13 * 3600)  # TikTok's warehouse dispatches the parcel
+    run_jobs()
+
+    order = Order.objects.get(channel=channel, tiktok_order_id=tiktok_id)
+    fulfilment = Fulfillment.objects.get(order=order)
+    assert fulfilment.tracking_number and fulfilment.state == "pushed" and fulfilment.provider_resolution == "tiktok"
+    store_order = shopify.default_shop.orders[int(order.store_order_id)]
+    assert store_order.get("fulfillment_status") == "fulfilled" or store_order.get("fulfillments")

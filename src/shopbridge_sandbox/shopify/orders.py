@@ -228,7 +228,9 @@ def _store_order(
     order: dict[str, Any] = {
         "id": order_id,
         "admin_graphql_api_id": gid("Order", order_id),
-        "name": f"#{number}",
+        # A name given on create is kept (API-created orders may carry their own, e.g. a
+        # marketplace id); otherwise the shop's "#<number>".
+        "name": str(payload.get("name") or f"#{number}"),
         "number": number - 1000,
         "order_number": number,
         "confirmation_number": f"SBX{order_id % 10**6:06d}",

@@ -257,4 +257,9 @@ def order_to_rest(order: MarketplaceOrderIn) -> dict[str, Any]:
         payload["processed_at"] = order.placed_at.isoformat()
     if order.paid:
         payload["transactions"] = [{"kind": "sale", "status": "success", "amount": str(order.total)}]
+    if order.order_number:
+        # The merchant chose TikTok's id as the order name. UNCONFIRMED in ../shared/spec/stores/
+        # shopify.md: the REST order create accepts ``name`` as far as known; without it Shopify
+        # numbers the order itself and the TikTok id stays in the note and note attributes.
+        payload["name"] = order.order_number
     return {"order": payload}
