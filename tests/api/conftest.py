@@ -23,6 +23,8 @@ _spec.loader.exec_module(_fixtures)
 tenant_records = _fixtures.tenant_records
 other_tenant_records = _fixtures.other_tenant_records
 build_tenant_records = _fixtures.build_tenant_records
+tiktok_sandbox = _fixtures.tiktok_sandbox
+add_tiktok_product = _fixtures.add_tiktok_product
 
 
 def _token(merchant, username: str, name: str = "test"):

@@ -40,7 +40,16 @@ def test_another_merchants_ids_give_404_on_every_write_and_change_nothing(
     response = _post(
         client,
         url,
-        {"full": True, "rate": "1.1"},
+        # A body valid for every item write (schemas ignore the keys they do not know), so only
+        # the id in the path can be refused.
+        {
+            "full": True,
+            "rate": "1.1",
+            "name": "x",
+            "match_field": "tag",
+            "match_value": "x",
+            "category_id": "601226",
+        },
         method=method,
         HTTP_AUTHORIZATION=f"Bearer {other_api_token[1]}",
     )

@@ -27,7 +27,13 @@ def build_tenant_records(merchant, tag: str) -> dict[str, int]:
     """One of everything for ``merchant``; ``tag`` keeps external ids distinct between merchants."""
     from shopbridge.catalog.models import Category, ImportRun, Product, Variant
     from shopbridge.connections.models import Channel, ShopConnection, StoreConnection
-    from shopbridge.listings.models import CategoryMapping, Listing, ListingSku, TikTokCategory
+    from shopbridge.listings.models import (
+        CategoryMapping,
+        CategoryTemplate,
+        Listing,
+        ListingSku,
+        TikTokCategory,
+    )
     from shopbridge.orders.models import Cancellation, Fulfillment, Order, OrderLine, Return
     from shopbridge.sync.models import OutboundCall, SyncJob
     from shopbridge.webhooks.models import InboundEvent, RejectedWebhook
@@ -90,6 +96,14 @@ def build_tenant_records(merchant, tag: str) -> dict[str, int]:
         product=product,
         tiktok_category_id="601226",
         tiktok_category_path="Menswear > Hoodies",
+    )
+    template = CategoryTemplate.objects.create(
+        channel=channel,
+        name=f"{tag} hoodies rule",
+        match_field="product_type",
+        match_value="Hoodie",
+        tiktok_category_id="601226",
+        tiktok_category_path="Menswear>Hoodies",
     )
     order = Order.objects.create(
         channel=channel,
@@ -159,6 +173,7 @@ def build_tenant_records(merchant, tag: str) -> dict[str, int]:
         "run_id": run.pk,
         "listing_id": listing.pk,
         "mapping_id": mapping.pk,
+        "template_id": template.pk,
         "order_id": order.pk,
         "job_id": job.pk,
         "call_id": call.pk,
@@ -193,3 +208,76 @@ def other_client(client, other_merchant):
     """A browser signed in as the second merchant's owner ("globex")."""
     client.force_login(_user("globex"), backend=MODEL_BACKEND)
     return client
+
+
+TIKTOK_SANDBOX_URL = "https://tiktok-shop.sandbox.test"
+
+
+@pytest.fixture
+def tiktok_sandbox(tenant_records):
+    """The first merchant's TikTok shop served by the in-process TikTok Shop emulator (its GB shop),
+    so pages and routes that read TikTok answer without network. Yields the emulator."""
+    import httpx
+
+    from shopbridge.connections.models import ShopConnection
+    from shopbridge.sync.clients import mount_transport
+    from shopbridge_sandbox.tiktok_shop.app import TikTokShopEmulator, manifest_entry
+
+    emulator = TikTokShopEmulator(webhook_mode="manual")
+    manifest = manifest_entry(emulator, TIKTOK_SANDBOX_URL)
+    entry = next(s for s in manifest["shops"] if s["region"] == "GB")
+    shop = ShopConnection.objects.get(pk=tenant_records["shop_id"])
+    shop.api_base_url = shop.auth_base_url = TIKTOK_SANDBOX_URL
+    shop.shop_id, shop.shop_cipher = entry["shop_id"], entry["shop_cipher"]
+    shop.credentials = {
+        "app_key": manifest["app_key"],
+        "app_secret": manifest["app_secret"],
+        "access_token": entry["access_token"],
+        "refresh_token": entry["refresh_token"],
+    }
+    shop.save()
+    mount_transport(TIKTOK_SANDBOX_URL, httpx.WSGITransport(app=emulator))
+    yield emulator
+    mount_transport(TIKTOK_SANDBOX_URL, None)
+
+
+@pytest.fixture
+def add_tiktok_product(tiktok_sandbox):
+    """``add_tiktok_product(title, {sku_id: seller_sku})`` -> TikTok product id (see put_tiktok_product)."""
+    return lambda title, skus, **kwargs: put_tiktok_product(tiktok_sandbox, title, skus, **kwargs)
+
+
+def put_tiktok_product(emulator, title: str, skus: dict[str, str], *, status: str = "ACTIVATE") -> str:
+    """A product that exists on the emulator's GB shop already (listed before ShopBridge, or by
+    another tool): ``skus`` maps TikTok SKU id -> seller SKU. Returns the TikTok product id."""
+    from shopbridge_sandbox.tiktok_shop.state import Product
+
+    shop = next(s for s in emulator.world.shops.values() if s.region == "GB")
+    product_id = f"17{len(emulator.world.products) + 1:017d}"
+    snapshot = {
+        "title": title,
+        "skus": [
+            {
+                "id": sku_id,
+                "seller_sku": seller_sku,
+                "inventory": [],
+                "price": {"amount": "30", "currency": "GBP"},
+            }
+            for sku_id, seller_sku in skus.items()
+        ],
+    }
+    now = emulator.clock.now_int()
+    emulator.world.products[product_id] = Product(
+        id=product_id,
+        shop_id=shop.id,
+        status=status,
+        audit_status="APPROVED",
+        live=snapshot,
+        pending=None,
+        draft=None,
+        create_time=now,
+        update_time=now,
+    )
+    for sku_id in skus:
+        emulator.world.sku_index[sku_id] = product_id
+    return product_id

@@ -132,3 +132,33 @@ class AutolinkOut(Schema):
 class QueuedOut(Schema):
     queued: bool
     detail: str
+
+
+class TemplateIn(Schema):
+    """The arguments of ``listings.services.template_create``; ``apply`` maps matching products now."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00]*\S[^\x00]*$")]
+    match_field: Literal["category", "product_type", "tag", "vendor"]
+    match_value: Annotated[
+        str, StringConstraints(min_length=1, max_length=500, pattern=r"^[^\x00]*\S[^\x00]*$")
+    ]
+    category_id: TikTokId
+    priority: Annotated[int, Field(ge=0, le=1_000_000)] = 100
+    attribute_defaults: Annotated[dict[str, Any], Field(max_length=200)] = {}
+    defaults: Annotated[dict[str, Any], Field(max_length=200)] = {}
+    apply: bool = True
+
+
+class UnlinkedSkuOut(Schema):
+    tiktok_product_id: str
+    tiktok_sku_id: str
+    seller_sku: str
+    product_title: str
+    tiktok_status: str
+    # The store variant with exactly this seller SKU (link it with POST /listings/links), if one.
+    suggested_variant_id: int | None = None
+    suggested_product_id: int | None = None
+
+
+class UnlinkedSkusOut(Schema):
+    items: list[UnlinkedSkuOut]

@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 
 from .auth import ApiTokenAuth
 from .errors import install_error_handlers
-from .routers import activity, catalog, connections, listings, orders
+from .routers import activity, catalog, connections, listings, orders, templates
 
 api = NinjaAPI(
     title="ShopBridge API",
@@ -30,6 +30,9 @@ install_error_handlers(api)
 api.add_router("/stores", connections.stores)
 api.add_router("/shops", connections.shops)
 api.add_router("/channels", connections.channels)
+api.add_router("/channels", templates.channel_templates)
+api.add_router("/channels", templates.unlinked)
+api.add_router("/templates", templates.templates)
 api.add_router("/products", catalog.products)
 api.add_router("/import-runs", catalog.import_runs)
 api.add_router("/listings", listings.listings)

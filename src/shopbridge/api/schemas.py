@@ -296,3 +296,17 @@ class RejectedWebhookOut(Schema):
     code: str
     reason: str
     created_at: datetime
+
+
+class CategoryTemplateOut(Schema):
+    id: int
+    channel_id: int
+    name: str
+    priority: int
+    match_field: str
+    match_value: str
+    tiktok_category_id: str
+    tiktok_category_path: str
+    attribute_defaults: dict[str, Any]
+    defaults: dict[str, Any]
+    created_at: datetime

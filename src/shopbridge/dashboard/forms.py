@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from shopbridge.connections.models import Channel
+from shopbridge.listings.models import CategoryTemplate
 from shopbridge.mapping.types import Adjustment, PriceSource, Rounding
 
 STORE_PLATFORMS = [("shopify", "Shopify"), ("woocommerce", "WooCommerce")]
@@ -331,3 +332,54 @@ class ChannelSettingsForm(forms.Form):
                 )
             },
         }
+
+
+def _json_object(value: object, field: str) -> dict:
+    """JSON typed in a textarea: empty means {}, anything but an object is refused."""
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict):
+        raise forms.ValidationError(f'Write a JSON object, e.g. {{"{field}": "…"}}.')
+    return value
+
+
+class CategoryTemplateForm(forms.Form):
+    """The arguments of ``listings.services.template_create`` (the channel comes from the URL)."""
+
+    name = forms.CharField(max_length=200)
+    match_field = forms.ChoiceField(choices=CategoryTemplate.MatchField.choices, label="Match on")
+    match_value = forms.CharField(max_length=500, label="Value")
+    category_id = forms.RegexField(
+        regex=r"^[0-9]{1,32}$",
+        label="TikTok leaf category",
+        error_messages={"required": "Choose a TikTok category.", "invalid": "Choose a TikTok category."},
+    )
+    priority = forms.IntegerField(
+        min_value=0,
+        max_value=1_000_000,
+        initial=100,
+        help_text="Lower numbers win when several templates match a product.",
+    )
+    attribute_defaults = forms.JSONField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text='TikTok attribute values for mapped products, e.g. {"100198": "Cotton"}.',
+    )
+    defaults = forms.JSONField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text='Listing defaults, e.g. {"brand_id": "7082427311584347905"}.',
+    )
+    apply = forms.BooleanField(required=False, initial=True, label="Map matching unmapped products now")
+
+    def clean_match_value(self) -> str:
+        value = self.cleaned_data["match_value"].strip()
+        if not value:
+            raise forms.ValidationError("Give the value products must have.")
+        return value
+
+    def clean_attribute_defaults(self) -> dict:
+        return _json_object(self.cleaned_data["attribute_defaults"], "attribute id")
+
+    def clean_defaults(self) -> dict:
+        return _json_object(self.cleaned_data["defaults"], "brand_id")

@@ -8,12 +8,14 @@ from .views import (
     activity,
     auth,
     catalogue,
+    category_templates,
     connect,
     connections,
     home,
     listing_actions,
     orders,
     tokens,
+    unlinked,
 )
 
 register_converter(IdConverter, "id")
@@ -35,6 +37,8 @@ urlpatterns = [
     path("channels/<id:channel_id>/settings/", connect.channel_settings, name="channel_settings"),
     path("channels/<id:channel_id>/rate/", connect.channel_rate, name="channel_rate"),
     path("channels/<id:channel_id>/autolink/", listing_actions.channel_autolink, name="channel_autolink"),
+    path("channels/<id:channel_id>/unlinked-skus/", unlinked.channel_unlinked, name="channel_unlinked"),
+    path("channels/<id:channel_id>/unlinked-skus/link/", unlinked.unlinked_link, name="unlinked_link"),
     path("imports/<id:run_id>/progress/", connections.import_progress, name="import_progress"),
     path("catalogue/", catalogue.catalogue, name="catalogue"),
     path("catalogue/bulk/", listing_actions.catalogue_bulk, name="catalogue_bulk"),
@@ -46,6 +50,26 @@ urlpatterns = [
     path("listings/<id:listing_id>/sync/", listing_actions.listing_sync, name="listing_sync"),
     path("listings/<id:listing_id>/unlink/", listing_actions.listing_unlink, name="listing_unlink"),
     path("mappings/", catalogue.mappings, name="mappings"),
+    path(
+        "mappings/channels/<id:channel_id>/templates/",
+        category_templates.channel_templates,
+        name="channel_templates",
+    ),
+    path(
+        "mappings/channels/<id:channel_id>/templates/create/",
+        category_templates.template_create,
+        name="template_create",
+    ),
+    path(
+        "mappings/channels/<id:channel_id>/templates/apply/",
+        category_templates.templates_apply,
+        name="templates_apply",
+    ),
+    path(
+        "mappings/templates/<id:template_id>/delete/",
+        category_templates.template_delete,
+        name="template_delete",
+    ),
     path("orders/", orders.orders, name="orders"),
     path("orders/<id:order_id>/", orders.order_detail, name="order"),
     path("orders/<id:order_id>/resync/", actions.order_resync, name="order_resync"),

@@ -63,6 +63,7 @@ def channel_detail(request: HttpRequest, channel_id: int) -> HttpResponse:
         "settings_json": json.dumps(channel.settings, indent=2, sort_keys=True, default=str),
         "listing_counts": listing_status_counts(merchant, channel_id=channel.pk),
         "mapped_categories": len(mapped_category_summary(merchant, channel_id=channel.pk)),
+        "template_count": channel.category_templates.count(),
         # The daily-cap queue: listings waiting for the next day's new-listing quota.
         "queued": listing_list(merchant, channel_id=channel.pk)
         .filter(scheduled_for__isnull=False)
