@@ -18,7 +18,7 @@ from ..kit.app import EmulatorApp, json_response, read_json, route
 from ..kit.clock import Clock
 from ..kit.ratelimit import LeakyBucket
 from ..kit.webhooks import Mode
-from . import catalog, orders
+from . import catalog, orders, refunds
 from .csv_import import import_csv
 from .pagination import paginate
 from .seeds import product_png, seed_demo, seed_generated
@@ -517,6 +517,34 @@ class ShopifyEmulator(EmulatorApp):
             if before[line["id"]] and not line["_decremented"]:
                 self.emit_level(shop, line["_inventory_item_id"], line["_location_id"])
         return order
+
+    @api("orders/<int:order_id>/refunds/calculate.json", ("POST",))
+    def calculate_refund(self, shop: Shop, request: Request, order_id: int) -> Reply:
+        order = orders.get_order(shop, order_id)
+        return ok({"refund": refunds.calculate(shop, order, body_of(request, "refund"))})
+
+    @api("orders/<int:order_id>/refunds.json", ("POST",))
+    def create_refund(self, shop: Shop, request: Request, order_id: int) -> Reply:
+        order = orders.get_order(shop, order_id)
+        refund, restocked = refunds.create_refund(shop, order, body_of(request, "refund"))
+        self.emit(shop, "refunds/create", refund)
+        self.emit(shop, "orders/updated", order)
+        for item_id, location_id in restocked:
+            self.emit_level(shop, item_id, location_id)
+        return ok({"refund": public(refund)}, 201)
+
+    @api("orders/<int:order_id>/refunds.json")
+    def list_refunds(self, shop: Shop, request: Request, order_id: int) -> Reply:
+        order = orders.get_order(shop, order_id)
+        return ok({"refunds": [trimmed(r, request.args.to_dict()) for r in order["refunds"]]})
+
+    @api("orders/<int:order_id>/refunds/<int:refund_id>.json")
+    def get_refund(self, shop: Shop, request: Request, order_id: int, refund_id: int) -> Reply:
+        order = orders.get_order(shop, order_id)
+        refund = next((r for r in order["refunds"] if r["id"] == refund_id), None)
+        if refund is None:
+            raise not_found()
+        return ok({"refund": trimmed(refund, request.args.to_dict())})
 
     @api("orders/<int:order_id>/fulfillment_orders.json")
     def list_fulfillment_orders(self, shop: Shop, request: Request, order_id: int) -> Reply:

@@ -30,6 +30,7 @@ TOPICS = (
     "orders/partially_fulfilled",
     "fulfillments/create",
     "fulfillments/update",
+    "refunds/create",  # not in spec §8.2; standard topic per shopify.dev webhook topics (UNCONFIRMED)
     "collections/create",
     "collections/update",
     "collections/delete",

@@ -20,7 +20,7 @@ from shopbridge_sandbox.kit.clock import Clock
 from shopbridge_sandbox.kit.ratelimit import TokenBucket
 from shopbridge_sandbox.kit.webhooks import Delivery, Mode
 
-from . import catalog, hooks, orders
+from . import catalog, hooks, orders, refunds
 from .auth import ApiKey, Authenticator
 from .csv_import import import_csv
 from .errors import WooError, invalid_id, invalid_param
@@ -645,6 +645,37 @@ class WooCommerceEmulator(EmulatorApp):
             orders.set_status(self.store, order, "trash")
         self.store.emit("order", "deleted", order_id)
         return json_response(payload)
+
+    @route(f"{API}/orders/<int:order_id>/refunds", methods=("GET",))
+    @api("list")
+    def list_refunds(self, request: Request, order_id: int) -> Response:
+        order = self._refund_order(order_id)
+        return self.paginate(
+            request, refunds.refunds_of(order), lambda r: refunds.refund_json(order, r, self.base)
+        )
+
+    @route(f"{API}/orders/<int:order_id>/refunds", methods=("POST",))
+    @api("create")
+    def create_refund(self, request: Request, order_id: int) -> Response:
+        order = self._refund_order(order_id)
+        total = orders.order_totals(order)["total"]
+        refund = refunds.create_refund(self.store, order, _body(request), total)
+        return json_response(refunds.refund_json(order, refund, self.base), 201)
+
+    @route(f"{API}/orders/<int:order_id>/refunds/<int:refund_id>", methods=("GET",))
+    @api("view")
+    def get_refund(self, request: Request, order_id: int, refund_id: int) -> Response:
+        order = self._refund_order(order_id)
+        refund = next((r for r in refunds.refunds_of(order) if r["id"] == refund_id), None)
+        if refund is None:
+            raise WooError("woocommerce_rest_shop_order_refund_invalid_id", "Invalid ID.", 404)
+        return json_response(refunds.refund_json(order, refund, self.base))
+
+    def _refund_order(self, order_id: int) -> dict[str, Any]:
+        order = self.store.orders.get(order_id)
+        if order is None:
+            raise WooError("woocommerce_rest_invalid_order_id", "Invalid order ID.", 404)
+        return order
 
     @route(f"{API}/orders/<int:order_id>/notes", methods=("GET",))
     @api("list")

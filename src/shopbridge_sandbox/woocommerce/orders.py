@@ -11,7 +11,7 @@ import time
 from decimal import Decimal
 from typing import Any
 
-from . import catalog
+from . import catalog, refunds
 from .errors import WooError, invalid_id, validate_body
 from .store import WooStore, iso
 
@@ -306,8 +306,12 @@ def _stock_changes(store: WooStore, order: dict[str, Any], sign: int) -> list[st
         owner = catalog.stock_owner(store, record) if record else None
         if owner is None:
             continue
+        # Stock a refund already put back is not restored twice (``_reduced_stock`` item meta).
+        quantity = item["quantity"] - (refunds.restocked_quantity(order, item["id"]) if sign > 0 else 0)
+        if quantity <= 0:
+            continue
         before = owner["stock_quantity"] or 0
-        owner["stock_quantity"] = before + sign * item["quantity"]
+        owner["stock_quantity"] = before + sign * quantity
         catalog.normalise_stock(owner)
         owner["date_modified"] = store.now()
         store.emit("product", "updated", owner["id"])
@@ -424,7 +428,7 @@ def order_json(store: WooStore, order: dict[str, Any], base: str) -> dict[str, A
         "shipping_lines": [dict(s, total_tax="0.00", taxes=[]) for s in order["shipping_lines"]],
         "fee_lines": [dict(f, total_tax="0.00", taxes=[]) for f in order["fee_lines"]],
         "coupon_lines": [],
-        "refunds": [],
+        "refunds": refunds.order_refunds_json(order),
         "payment_url": f"{base}/checkout/order-pay/{order['id']}/?pay_for_order=true&key={order['order_key']}",
         "is_editable": order["status"] in ("pending", "on-hold"),
         "needs_payment": order["status"] in ("pending", "failed"),

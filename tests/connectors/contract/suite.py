@@ -26,6 +26,7 @@ import pytest
 from shopbridge.connectors.base.dto import (
     MarketplaceOrderIn,
     OrderLineIn,
+    RefundLineIn,
     StoreOrder,
     StoreProduct,
     StoreVariant,
@@ -33,7 +34,7 @@ from shopbridge.connectors.base.dto import (
     WeightUnit,
 )
 from shopbridge.connectors.base.protocol import StoreConnector
-from shopbridge.core.errors import NotFoundError, TerminalError
+from shopbridge.core.errors import NotFoundError, TerminalError, ValidationFailed
 
 from .driver import StoreEnv
 
@@ -327,6 +328,96 @@ class StoreContract:
         order = store_env.connector.create_order(order_for(store_env, product, product.variants[0]))
 
         assert store_env.connector.list_fulfillments(order.external_id) == []
+
+    # refunds ------------------------------------------------------------------------------------
+    def test_refund_with_restock_returns_only_the_refunded_quantity_to_stock(
+        self, store_env: StoreEnv
+    ) -> None:
+        product = create_product(store_env)
+        variant, other = product.variants
+        order = store_env.connector.create_order(order_for(store_env, product, variant, quantity=3))
+
+        refund = store_env.connector.refund_order(
+            order.external_id,
+            lines=[RefundLineIn(variant_external_id=variant.external_id, quantity=2)],
+            restock=True,
+            amount=None,
+            reason="returned on TikTok Shop",
+        )
+        after = store_env.connector.get_order(order.external_id)
+
+        assert refund.external_id
+        assert refund.order_external_id == order.external_id
+        assert refund.restocked is True
+        assert refund.amount == variant.price * 2
+        assert stock_of(store_env.connector, variant) == 5 - 3 + 2
+        assert stock_of(store_env.connector, other) == 5
+        assert [(r.external_id, r.amount, r.restocked) for r in after.refunds] == [
+            (refund.external_id, variant.price * 2, True)
+        ]
+
+    def test_refund_without_restock_records_the_amount_and_leaves_stock_alone(
+        self, store_env: StoreEnv
+    ) -> None:
+        product = create_product(store_env)
+        variant = product.variants[0]
+        order = store_env.connector.create_order(order_for(store_env, product, variant, quantity=2))
+
+        refund = store_env.connector.refund_order(
+            order.external_id,
+            lines=[RefundLineIn(variant_external_id=variant.external_id, quantity=1)],
+            restock=False,
+            amount=Decimal("5.00"),
+        )
+        after = store_env.connector.get_order(order.external_id)
+
+        assert refund.restocked is False
+        assert refund.amount == Decimal("5.00")
+        assert stock_of(store_env.connector, variant) == 3
+        assert [(r.external_id, r.amount, r.restocked) for r in after.refunds] == [
+            (refund.external_id, Decimal("5.00"), False)
+        ]
+
+    def test_refund_of_a_variant_not_on_the_order_is_rejected_and_changes_nothing(
+        self, store_env: StoreEnv
+    ) -> None:
+        product = create_product(store_env)
+        sold, not_sold = product.variants
+        order = store_env.connector.create_order(order_for(store_env, product, sold, quantity=1))
+
+        with pytest.raises(ValidationFailed) as raised:
+            store_env.connector.refund_order(
+                order.external_id,
+                lines=[RefundLineIn(variant_external_id=not_sold.external_id, quantity=1)],
+                restock=True,
+                amount=None,
+            )
+
+        assert [fe.code for fe in raised.value.field_errors] == ["unknown_order_line"]
+        assert store_env.connector.get_order(order.external_id).refunds == []
+        assert stock_of(store_env.connector, sold) == 4
+        assert stock_of(store_env.connector, not_sold) == 5
+
+    def test_refunding_more_than_is_left_on_the_line_is_rejected(self, store_env: StoreEnv) -> None:
+        product = create_product(store_env)
+        variant = product.variants[0]
+        order = store_env.connector.create_order(order_for(store_env, product, variant, quantity=2))
+        line = RefundLineIn(variant_external_id=variant.external_id, quantity=2)
+        first = store_env.connector.refund_order(order.external_id, lines=[line], restock=True, amount=None)
+
+        with pytest.raises(ValidationFailed) as raised:
+            store_env.connector.refund_order(
+                order.external_id,
+                lines=[RefundLineIn(variant_external_id=variant.external_id, quantity=1)],
+                restock=True,
+                amount=None,
+            )
+
+        assert [fe.code for fe in raised.value.field_errors] == ["quantity_above_refundable"]
+        assert [r.external_id for r in store_env.connector.get_order(order.external_id).refunds] == [
+            first.external_id
+        ]
+        assert stock_of(store_env.connector, variant) == 5
 
     # webhooks -----------------------------------------------------------------------------------
     def test_register_webhooks_returns_one_registration_per_topic(self, store_env: StoreEnv) -> None:

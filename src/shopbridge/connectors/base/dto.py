@@ -212,6 +212,27 @@ class StoreFulfillment(DTO):
     created_at: datetime | None = None
 
 
+class RefundLineIn(DTO):
+    """One order line to refund, named by the variant the store order was created with."""
+
+    variant_external_id: str
+    quantity: int = Field(gt=0)
+
+
+class StoreRefund(DTO):
+    """A refund recorded in the store.
+
+    ``amount`` is the money the store recorded as refunded (``Decimal("0")`` for a stock-only
+    refund; None when the store did not report it). ``restocked`` says whether the refunded
+    quantities were put back into stock.
+    """
+
+    external_id: str
+    order_external_id: str
+    amount: Decimal | None = None
+    restocked: bool = False
+
+
 class StoreOrder(DTO):
     external_id: str
     name: str | None = None  # the number the merchant sees ("#1001")
@@ -223,6 +244,7 @@ class StoreOrder(DTO):
     total: Decimal | None = None
     admin_url: str | None = None
     fulfillments: list[StoreFulfillment] = Field(default_factory=list)
+    refunds: list[StoreRefund] = Field(default_factory=list)
     created_at: datetime | None = None
     cancelled_at: datetime | None = None
 
@@ -265,6 +287,7 @@ class Capabilities(DTO):
     custom_order_number: bool = False
     cancel_with_restock: bool = True
     fulfillment_tracking: bool = True
+    refunds: bool = True  # refund_order (record a refund, optionally restock) is supported
 
 
 ProductPage.model_rebuild()

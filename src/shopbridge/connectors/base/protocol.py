@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
 from .dto import (
@@ -18,11 +19,13 @@ from .dto import (
     Location,
     MarketplaceOrderIn,
     ProductPage,
+    RefundLineIn,
     ShopInfo,
     StoreCategory,
     StoreFulfillment,
     StoreOrder,
     StoreProduct,
+    StoreRefund,
     StoreWebhookEvent,
     WebhookRegistration,
     WebhookTopic,
@@ -89,6 +92,24 @@ class StoreConnector(Protocol):
     def get_order(self, external_id: str) -> StoreOrder: ...
 
     def cancel_order(self, external_id: str, *, restock: bool = True, reason: str = "") -> StoreOrder: ...
+
+    def refund_order(
+        self,
+        external_id: str,
+        *,
+        lines: list[RefundLineIn],
+        restock: bool,
+        amount: Decimal | None,
+        reason: str = "",
+    ) -> StoreRefund:
+        """Record a refund of ``lines`` on the store order (the marketplace moved the money).
+
+        ``restock`` puts the refunded quantities back into the stock they were taken from.
+        ``amount`` None refunds what the store calculates for the lines; a Decimal records exactly
+        that amount (``Decimal("0")``: a stock-only refund). No payment gateway is called. A line
+        whose variant is not on the order, or a quantity above what is left to refund, raises
+        ValidationFailed before anything is written.
+        """
 
     def list_fulfillments(self, order_external_id: str) -> list[StoreFulfillment]: ...
 

@@ -17,13 +17,16 @@ from shopbridge.connectors.base.dto import (
     MarketplaceOrderIn,
     ProductOption,
     ProductStatus,
+    RefundLineIn,
     StoreFulfillment,
     StoreImage,
     StoreOrder,
     StoreProduct,
+    StoreRefund,
     StoreVariant,
     WeightUnit,
 )
+from shopbridge.core.errors import FieldError, ValidationFailed
 
 DEFAULT_TITLE = "Default Title"  # a product without options has one option "Title" = "Default Title"
 # Marketplace -> the note attribute that carries its order id (spec §6.2 example: tiktok_order_id).
@@ -181,6 +184,7 @@ def order_from_rest(order: dict[str, Any], *, shop_domain: str) -> StoreOrder:
         total=dec(order.get("total_price")),
         admin_url=f"https://{shop_domain}/admin/orders/{order['id']}",
         fulfillments=[fulfillment_from_rest(f) for f in order.get("fulfillments") or []],
+        refunds=[refund_from_rest(r) for r in order.get("refunds") or []],
         created_at=when(order.get("created_at")),
         cancelled_at=when(order.get("cancelled_at")),
     )
@@ -263,3 +267,134 @@ def order_to_rest(order: MarketplaceOrderIn) -> dict[str, Any]:
         # numbers the order itself and the TikTok id stays in the note and note attributes.
         payload["name"] = order.order_number
     return {"order": payload}
+
+
+# -- refunds (REST Refund resource; not in ../shared/spec/stores/shopify.md, which stops at §6.3
+# cancel: shapes follow shopify.dev "REST Admin API > Refund", UNCONFIRMED against the spec) --------
+RESTOCKING_TYPES = ("return", "cancel", "legacy_restock")  # restock_type values that put stock back
+
+
+def refund_from_rest(refund: dict[str, Any]) -> StoreRefund:
+    """Money = the successful ``kind: refund`` transactions; restocked = any line put back in stock."""
+    transactions = [
+        t
+        for t in refund.get("transactions") or []
+        if t.get("kind") == "refund" and t.get("status", "success") == "success"
+    ]
+    amount = sum((dec(t.get("amount")) or Decimal("0") for t in transactions), Decimal("0"))
+    return StoreRefund(
+        external_id=str(refund["id"]),
+        order_external_id=str(refund["order_id"]),
+        amount=amount,
+        restocked=any(
+            line.get("restock_type") in RESTOCKING_TYPES for line in refund.get("refund_line_items") or []
+        ),
+    )
+
+
+def refunded_quantities(order: dict[str, Any]) -> dict[int, int]:
+    """line item id -> quantity already refunded by the order's earlier refunds."""
+    done: dict[int, int] = {}
+    for refund in order.get("refunds") or []:
+        for line in refund.get("refund_line_items") or []:
+            done[int(line["line_item_id"])] = done.get(int(line["line_item_id"]), 0) + int(line["quantity"])
+    return done
+
+
+def _line_error(index: int, field_name: str, code: str, reason: str, fix: str) -> FieldError:
+    return FieldError(field=f"lines[{index}].{field_name}", code=code, reason=reason, fix=fix)
+
+
+def refund_line_items(order: dict[str, Any], lines: list[RefundLineIn]) -> list[dict[str, Any]]:
+    """Our lines -> ``refund_line_items`` (line_item_id, quantity), spread over the order lines of the
+    same variant. Checked here, before any write, so a bad request never half-refunds."""
+    refunded = refunded_quantities(order)
+    left = {
+        line["id"]: int(line["quantity"]) - refunded.get(int(line["id"]), 0)
+        for line in order.get("line_items") or []
+    }
+    picked: dict[int, int] = {}
+    errors = []
+    for index, wanted in enumerate(lines):
+        order_lines = [
+            line
+            for line in order.get("line_items") or []
+            if str(line.get("variant_id")) == wanted.variant_external_id
+        ]
+        if not order_lines:
+            errors.append(
+                _line_error(
+                    index,
+                    "variant_external_id",
+                    "unknown_order_line",
+                    f"variant {wanted.variant_external_id} is not on order {order['id']}",
+                    "Refund only lines of this order (check the listing's variant mapping).",
+                )
+            )
+            continue
+        need = wanted.quantity
+        for line in order_lines:
+            take = min(need, left[line["id"]] - picked.get(line["id"], 0))
+            if take > 0:
+                picked[line["id"]] = picked.get(line["id"], 0) + take
+                need -= take
+        if need:
+            errors.append(
+                _line_error(
+                    index,
+                    "quantity",
+                    "quantity_above_refundable",
+                    f"{wanted.quantity} x variant {wanted.variant_external_id}: only "
+                    f"{wanted.quantity - need} left to refund on order {order['id']}",
+                    "Refund at most the quantity ordered minus what was already refunded.",
+                )
+            )
+    if errors:
+        raise ValidationFailed(
+            f"refund lines do not match order {order['id']}",
+            field_errors=errors,
+            platform="shopify",
+            code="invalid_refund_lines",
+        )
+    return [{"line_item_id": line_id, "quantity": quantity} for line_id, quantity in picked.items()]
+
+
+def refund_transactions(suggested: list[dict[str, Any]], amount: Decimal | None) -> list[dict[str, Any]]:
+    """The create body's ``transactions``: the calculated ones (kind ``suggested_refund`` becomes
+    ``refund``) when no amount is given, else one transaction of ``amount`` on the same parent."""
+    if amount is None:
+        return [
+            {
+                "parent_id": t["parent_id"],
+                "amount": t["amount"],
+                "kind": "refund",
+                "gateway": t.get("gateway"),
+            }
+            for t in suggested
+            if dec(t.get("amount"))
+        ]
+    if amount == 0:
+        return []
+    if not suggested:
+        raise ValidationFailed(
+            f"cannot refund {amount}: Shopify suggests no transaction to refund against on this order",
+            platform="shopify",
+            code="nothing_to_refund",
+            field_errors=[
+                FieldError(
+                    field="amount",
+                    code="nothing_to_refund",
+                    reason="the order has no refundable payment",
+                    fix="Refund with amount=0 (stock only) or record the payment first.",
+                )
+            ],
+        )
+    first = suggested[0]
+    return [
+        {
+            "parent_id": first["parent_id"],
+            "amount": f"{amount:.2f}",
+            "kind": "refund",
+            "gateway": first.get("gateway"),
+        }
+    ]

@@ -32,7 +32,11 @@ INCOMING_TOPICS: dict[str, WebhookTopic] = {v: k for k, v in SUBSCRIBE_TOPICS.it
     "orders/partially_fulfilled": WebhookTopic.ORDER_UPDATED,
     "collections/create": WebhookTopic.CATEGORY_UPDATED,
     "collections/delete": WebhookTopic.CATEGORY_UPDATED,
+    # A refund changes its order: re-read the order (the payload is the Refund, with order_id).
+    "refunds/create": WebhookTopic.ORDER_UPDATED,
 }
+# Shopify topics whose payload is a child of the order: the order is what to re-read.
+ORDER_CHILD_TOPICS = ("refunds/create",)
 
 
 def header(headers: Mapping[str, str], name: str) -> str | None:
@@ -85,7 +89,9 @@ def parse(headers: Mapping[str, str], body: bytes) -> StoreWebhookEvent:
     return StoreWebhookEvent(
         topic=topic,
         event_id=event_id,
-        resource_id=_resource_id(topic, payload),
+        resource_id=str(payload.get("order_id"))
+        if platform_topic in ORDER_CHILD_TOPICS
+        else _resource_id(topic, payload),
         platform_topic=platform_topic,
         occurred_at=datetime.fromisoformat(triggered.replace("Z", "+00:00")) if triggered else None,
         payload=payload,

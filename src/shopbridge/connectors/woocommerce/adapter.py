@@ -17,13 +17,16 @@ from shopbridge.connectors.base.dto import (
     MarketplaceOrderIn,
     ProductOption,
     ProductStatus,
+    RefundLineIn,
     StoreFulfillment,
     StoreImage,
     StoreOrder,
     StoreProduct,
+    StoreRefund,
     StoreVariant,
     WeightUnit,
 )
+from shopbridge.core.errors import FieldError, ValidationFailed
 
 # settings/products woocommerce_weight_unit / woocommerce_dimension_unit option values.
 WEIGHT_UNITS = {"kg": WeightUnit.KG, "g": WeightUnit.G, "lbs": WeightUnit.LB, "oz": WeightUnit.OZ}
@@ -342,7 +345,11 @@ def _timestamp(value: Any) -> datetime | None:
         return None
 
 
-def order_from_payload(order: dict[str, Any], *, base_url: str) -> StoreOrder:
+def order_from_payload(
+    order: dict[str, Any], *, base_url: str, refunds: list[StoreRefund] | None = None
+) -> StoreOrder:
+    """``refunds``: the order's refunds read in full; without them the order's ``refunds`` summary
+    (id and total only) is used, and ``restocked`` cannot be known there (reported False)."""
     status = order.get("status")
     # Woo keeps no cancellation date: the last modification of a cancelled order is when it happened.
     cancelled_at = parse_date(order.get("date_modified_gmt")) if status == "cancelled" else None
@@ -363,6 +370,122 @@ def order_from_payload(order: dict[str, Any], *, base_url: str) -> StoreOrder:
         total=money(order.get("total")),
         admin_url=f"{base_url}/wp-admin/post.php?post={order['id']}&action=edit",
         fulfillments=fulfillments,
+        refunds=refunds if refunds is not None else refund_summaries(order),
         created_at=parse_date(order.get("date_created_gmt")),
         cancelled_at=cancelled_at,
     )
+
+
+# -- refunds (the refunds endpoint is not in ../shared/spec/stores/woocommerce.md, which lists only
+# the order's read-only refunds[] in §7; shapes follow the WooCommerce REST docs "Order refunds",
+# UNCONFIRMED against the spec) -------------------------------------------------------------------
+RESTOCK_META = "_shopbridge_restocked"  # our own refund meta: WooCommerce reports no restock flag
+REFUNDED_ITEM_META = "_refunded_item_id"  # refund item -> the order item it refunds
+
+
+def refund_from_payload(order_id: str, refund: dict[str, Any]) -> StoreRefund:
+    return StoreRefund(
+        external_id=str(refund["id"]),
+        order_external_id=order_id,
+        amount=money(refund.get("amount")),
+        restocked=str(meta_value(refund, RESTOCK_META) or "") == "yes",
+    )
+
+
+def refund_summaries(order: dict[str, Any]) -> list[StoreRefund]:
+    """The order's ``refunds`` entries: ``{id, reason, total}`` with a negative total."""
+    return [
+        StoreRefund(
+            external_id=str(r["id"]),
+            order_external_id=str(order["id"]),
+            amount=abs(money(r.get("total")) or Decimal("0")),
+            restocked=False,
+        )
+        for r in order.get("refunds") or []
+    ]
+
+
+def refunded_quantities(refunds: list[dict[str, Any]]) -> dict[int, int]:
+    """order item id -> quantity refunded so far (refund items carry negative quantities)."""
+    done: dict[int, int] = {}
+    for refund in refunds:
+        for line in refund.get("line_items") or []:
+            item_id = meta_value(line, REFUNDED_ITEM_META)
+            if item_id not in (None, ""):
+                done[int(item_id)] = done.get(int(item_id), 0) + abs(int(line.get("quantity") or 0))
+    return done
+
+
+def _variant_of(item: dict[str, Any]) -> str:
+    # Our variant id is the variation for variable products, the product itself for simple ones.
+    return str(item.get("variation_id") or item.get("product_id"))
+
+
+def _refund_error(index: int, field_name: str, code: str, reason: str, fix: str) -> FieldError:
+    return FieldError(field=f"lines[{index}].{field_name}", code=code, reason=reason, fix=fix)
+
+
+def refund_line_items(
+    order: dict[str, Any], lines: list[RefundLineIn], refunded: dict[int, int]
+) -> list[dict[str, Any]]:
+    """Our lines -> ``line_items`` ``[{id, quantity, refund_total}]`` at the price paid per unit.
+
+    Checked here because WooCommerce itself skips unknown item ids and does not cap quantities
+    (``wc_create_refund``): without this a bad line would refund money or restock stock silently.
+    """
+    left = {
+        int(i["id"]): int(i["quantity"]) - refunded.get(int(i["id"]), 0)
+        for i in order.get("line_items") or []
+    }
+    picked: dict[int, int] = {}
+    errors = []
+    for index, wanted in enumerate(lines):
+        items = [i for i in order.get("line_items") or [] if _variant_of(i) == wanted.variant_external_id]
+        if not items:
+            errors.append(
+                _refund_error(
+                    index,
+                    "variant_external_id",
+                    "unknown_order_line",
+                    f"variant {wanted.variant_external_id} is not on order {order['id']}",
+                    "Refund only lines of this order (check the listing's variant mapping).",
+                )
+            )
+            continue
+        need = wanted.quantity
+        for item in items:
+            take = min(need, left[int(item["id"])] - picked.get(int(item["id"]), 0))
+            if take > 0:
+                picked[int(item["id"])] = picked.get(int(item["id"]), 0) + take
+                need -= take
+        if need:
+            errors.append(
+                _refund_error(
+                    index,
+                    "quantity",
+                    "quantity_above_refundable",
+                    f"{wanted.quantity} x variant {wanted.variant_external_id}: only "
+                    f"{wanted.quantity - need} left to refund on order {order['id']}",
+                    "Refund at most the quantity ordered minus what was already refunded.",
+                )
+            )
+    if errors:
+        raise ValidationFailed(
+            f"refund lines do not match order {order['id']}",
+            field_errors=errors,
+            platform="woocommerce",
+            code="invalid_refund_lines",
+        )
+    by_id = {int(i["id"]): i for i in order.get("line_items") or []}
+    return [
+        {
+            "id": item_id,
+            "quantity": quantity,
+            "refund_total": money_str(
+                (money(by_id[item_id].get("total")) or Decimal("0"))
+                / int(by_id[item_id]["quantity"])
+                * quantity
+            ),
+        }
+        for item_id, quantity in picked.items()
+    ]

@@ -178,6 +178,10 @@ def error_from_response(status: int, data: Any, retry_after: float | None) -> Sy
     common: dict[str, Any] = {"platform": PLATFORM, "platform_code": code, "status_code": status}
     if status == 429 or (status == 503 and retry_after is not None):
         return RateLimitedError(message, retry_after=retry_after, **common)
+    if code == "woocommerce_rest_cannot_create_order_refund":
+        # wc_create_refund's rule failures ("Invalid refund amount.", gateway cannot refund) come
+        # back as 500 (v3 refunds controller): a business rule, so retrying cannot help.
+        return ValidationFailed(message, **common)
     if status >= 500 or status == 408:
         return RetryableError(message, **common)
     if status in (401, 403):

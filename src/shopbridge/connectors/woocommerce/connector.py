@@ -20,12 +20,14 @@ from shopbridge.connectors.base.dto import (
     Location,
     MarketplaceOrderIn,
     ProductPage,
+    RefundLineIn,
     ShopInfo,
     SkippedRecord,
     StoreCategory,
     StoreFulfillment,
     StoreOrder,
     StoreProduct,
+    StoreRefund,
     StoreWebhookEvent,
     WebhookRegistration,
     WebhookTopic,
@@ -62,6 +64,7 @@ class WooCommerceConnector:
         custom_order_number=False,  # the number is the post id unless a plugin changes it
         cancel_with_restock=True,  # core restores reduced stock when an order is cancelled
         fulfillment_tracking=True,  # through the Shipment Tracking extension
+        refunds=True,  # POST /orders/{id}/refunds, recorded without calling the payment gateway
     )
 
     def __init__(
@@ -312,15 +315,25 @@ class WooCommerceConnector:
             )
             for raw in response.data or []:
                 if str(adapter.meta_value(raw, key) or "") == marketplace_order_id:
-                    return adapter.order_from_payload(raw, base_url=self.base_url)
+                    return self._order(raw)
             if page >= response.total_pages:
                 break
         return None
 
     def get_order(self, external_id: str) -> StoreOrder:
-        return adapter.order_from_payload(
-            self.client.get(f"/orders/{int(external_id)}"), base_url=self.base_url
-        )
+        return self._order(self.client.get(f"/orders/{int(external_id)}"))
+
+    def _order(self, raw: dict[str, Any]) -> StoreOrder:
+        """Map an order; one more read, only when it has refunds, for their restock flags."""
+        refunds = None
+        if raw.get("refunds"):
+            refunds = [
+                adapter.refund_from_payload(str(raw["id"]), r) for r in self._raw_refunds(str(raw["id"]))
+            ]
+        return adapter.order_from_payload(raw, base_url=self.base_url, refunds=refunds)
+
+    def _raw_refunds(self, order_id: str) -> list[dict[str, Any]]:
+        return list(self.client.iterate(f"/orders/{int(order_id)}/refunds"))
 
     def add_order_note(self, external_id: str, note: str, *, customer_note: bool = False) -> str:
         created = self.client.request(
@@ -340,7 +353,40 @@ class WooCommerceConnector:
             ).data
         if reason:
             self.add_order_note(external_id, f"Cancelled on the marketplace: {reason}")
-        return adapter.order_from_payload(current, base_url=self.base_url)
+        return self._order(current)
+
+    def refund_order(
+        self,
+        external_id: str,
+        *,
+        lines: list[RefundLineIn],
+        restock: bool,
+        amount: Decimal | None,
+        reason: str = "",
+    ) -> StoreRefund:
+        """``POST /orders/{id}/refunds`` (WooCommerce REST docs "Order refunds"; not in the spec).
+
+        ``api_refund=false``: the marketplace moved the money, the store only records it (true would
+        ask the payment gateway, which a marketplace order does not have). ``api_restock`` is the
+        REST name of ``wc_create_refund``'s ``restock_items``. ``amount`` None = the lines' value at
+        the price paid; an explicit amount takes precedence over the line totals.
+        """
+        raw = self.client.get(f"/orders/{int(external_id)}")
+        refunded = adapter.refunded_quantities(self._raw_refunds(external_id)) if raw.get("refunds") else {}
+        line_items = adapter.refund_line_items(raw, lines, refunded)
+        if amount == 0:
+            line_items = [{**item, "refund_total": "0.00"} for item in line_items]
+        total = sum((Decimal(item["refund_total"]) for item in line_items), Decimal("0"))
+        body = {
+            "amount": adapter.money_str(total if amount is None else amount),
+            "reason": reason,
+            "line_items": line_items,
+            "api_refund": False,
+            "api_restock": restock,
+            "meta_data": [{"key": adapter.RESTOCK_META, "value": "yes" if restock else "no"}],
+        }
+        created = self.client.request("POST", f"/orders/{int(external_id)}/refunds", json_body=body).data
+        return adapter.refund_from_payload(external_id, created)
 
     def list_fulfillments(self, order_external_id: str) -> list[StoreFulfillment]:
         """Trackings of the Shipment Tracking extension; without the extension (no route), the
