@@ -163,3 +163,28 @@ def test_fbt_order_tracking_follows_tiktok_into_the_store(channel, tiktok, shopi
     assert fulfilment.tracking_number and fulfilment.state == "pushed" and fulfilment.provider_resolution == "tiktok"
     store_order = shopify.default_shop.orders[int(order.store_order_id)]
     assert store_order.get("fulfillment_status") == "fulfilled" or store_order.get("fulfillments")
+
+
+def test_completed_tiktok_refund_is_refunded_in_the_store_when_the_channel_asks(
+    channel, tiktok, shopify, run_jobs, make_active_listing
+):
+    listing = make_active_listing("Enamel Camp Mug")
+    sku = ListingSku.objects.filter(listing=listing).first()
+    channel.settings = {**channel.settings, "orders": {"refund_in_store": True}}
+    channel.save()
+    tiktok_id = _order_id(_place(tiktok, channel, [sku.tiktok_sku_id], fbt=True))
+    run_jobs()
+    tiktok.driver.control("advance_order", {"order_id": tiktok_id, "to": "DELIVERED"})
+    run_jobs()
+
+    tiktok.driver.control("request_return", {"order_id": tiktok_id, "return_type": "REFUND", "reason": "Broken"})
+    for _ in range(3):  # nobody answers: TikTok approves after 48 h, then pays the buyer
+        tiktok.driver.advance(49 * 3600)
+        run_jobs()
+
+    order = Order.objects.get(channel=channel, tiktok_order_id=tiktok_id)
+    ret = Return.objects.get(order=order)
+    assert ret.status == "RETURN_OR_REFUND_REQUEST_COMPLETE", ret.status
+    assert ret.store_refund_id, ret.store_refund_error
+    store_order = shopify.default_shop.orders[int(order.store_order_id)]
+    assert store_order.get("refunds")

@@ -33,6 +33,10 @@ class OrderOptions:
     # TikTok sends no address while an order is ON_HOLD (§10.1): with "create now", such orders
     # reach the store without one unless this asks to wait for it.
     require_address: bool = False
+    # Returns and refunds are shown, not pushed, unless the merchant turns this on: then a refund
+    # TikTok has completed is recorded in the store too (restocking items that came back).
+    refund_in_store: bool = False
+    restock_on_return: bool = True
 
     @classmethod
     def from_settings(cls, data: dict[str, Any] | None) -> OrderOptions:

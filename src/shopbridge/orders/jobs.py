@@ -381,13 +381,18 @@ def _push_fulfilment(order: Order, channel: Channel, row: Fulfillment, options: 
 NEEDS_SELLER = {"RETURN_OR_REFUND_REQUEST_PENDING", "AWAITING_BUYER_SHIP", "BUYER_SHIPPED_ITEM"}
 
 
+REFUND_DONE = {"RETURN_OR_REFUND_REQUEST_COMPLETE", "REPLACEMENT_REQUEST_REFUND_SUCCESS"}  # §12.1
+
+
 @job_handler("returns.sync", lease_seconds=60)
 def sync_returns(job: SyncJob) -> None:
-    order = Order.objects.select_related("channel__shop").get(pk=job.payload["order_id"])
+    """Record TikTok's returns and refunds; optionally refund (and restock) in the store once done."""
+    order = Order.objects.select_related("channel__shop", "channel__store").get(pk=job.payload["order_id"])
     client = tiktok_client(order.channel.shop)
+    options = order_options(order.channel)
     for r in client.returns.search_returns(SearchReturnsRequest(order_ids=[order.tiktok_order_id])):
         refund = r.refund_amount
-        Return.objects.update_or_create(
+        row, _ = Return.objects.update_or_create(
             order=order, tiktok_return_id=str(r.return_id),
             defaults={
                 "return_type": r.return_type or "", "status": r.return_status,
@@ -398,6 +403,34 @@ def sync_returns(job: SyncJob) -> None:
                 "raw": r.model_dump(mode="json"),
             },
         )
+        if options.refund_in_store and r.return_status in REFUND_DONE and order.store_order_id and not row.store_refund_id:
+            _refund_in_store(order, row, r, restock=options.restock_on_return and r.return_type == "RETURN_AND_REFUND")
+
+
+def _refund_in_store(order: Order, row: Return, r, *, restock: bool) -> None:
+    from collections import Counter
+
+    from shopbridge.connectors.base.dto import RefundLineIn
+
+    units = Counter(str(li.sku_id) for li in r.return_line_items if li.sku_id)
+    lines = []
+    for sku_id, quantity in units.items():
+        line = order.lines.filter(tiktok_sku_id=sku_id).select_related("variant").first()
+        if line is None or line.variant is None:
+            Return.objects.filter(pk=row.pk).update(
+                store_refund_error=f"TikTok SKU {sku_id} of the return has no store variant; refund it by hand.")
+            return
+        lines.append(RefundLineIn(variant_external_id=line.variant.external_id, quantity=quantity))
+    try:
+        refund = store_connector(order.channel.store).refund_order(
+            order.store_order_id, lines=lines, restock=restock, amount=row.refund_total,
+            reason=f"TikTok Shop return {row.tiktok_return_id}: {row.reason}"[:250],
+        )
+    except TerminalError as exc:
+        Return.objects.filter(pk=row.pk).update(store_refund_error=f"{exc.reason} Fix: {exc.fix}")
+        return
+    Return.objects.filter(pk=row.pk).update(store_refund_id=refund.external_id, store_refund_error="",
+                                            needs_action=False)
 
 
 @job_handler("order.cancel_on_tiktok", lease_seconds=60)

@@ -136,6 +136,8 @@ class Return(TimeStampedModel):
     refund_total = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)
     needs_action = models.BooleanField(default=False)
+    store_refund_id = models.CharField(max_length=255, blank=True, help_text="Set once refunded in the store")
+    store_refund_error = models.TextField(blank=True)
     raw = models.JSONField(default=dict, blank=True)
 
     class Meta:
