@@ -525,10 +525,8 @@ def push_price_and_inventory(job: SyncJob) -> None:
 
 
 def _observe_latency(skus, now) -> None:
-    try:
-        from shopbridge.observability.metrics import observe_propagation
-    except ImportError:  # metrics module not installed in this build
-        return
+    from shopbridge.observability.metrics import observe_propagation
+
     for sku in skus:
         if sku.push_requested_at:
             observe_propagation("inventory", (now - sku.push_requested_at).total_seconds())

@@ -220,10 +220,8 @@ def _create_in_store(order: Order, channel: Channel, tt, options: OrderOptions) 
 
 
 def _observe_latency(order: Order) -> None:
-    try:
-        from shopbridge.observability.metrics import observe_propagation
-    except ImportError:
-        return
+    from shopbridge.observability.metrics import observe_propagation
+
     if order.paid_at:
         observe_propagation("order", max(0.0, (timezone.now() - order.paid_at).total_seconds()))
 

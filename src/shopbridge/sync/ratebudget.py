@@ -160,7 +160,12 @@ class RateBudget:
         if not limiter.try_acquire(key, weight, blocking=True, timeout=remaining):
             raise RateLimitedError(f"rate budget for {key} exhausted", retry_after=self.spec_for(key).seconds)
         self.acquired += weight
-        self.waited_seconds += time.monotonic() - started
+        waited = time.monotonic() - started
+        self.waited_seconds += waited
+        if waited > 0.01:
+            from shopbridge.observability.metrics import observe_rate_limit_wait
+
+            observe_rate_limit_wait(key.split(":", 1)[0], waited)
 
     def observe(
         self, key: str, *, remaining: float | None, limit: float | None, retry_after: float | None
