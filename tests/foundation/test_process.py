@@ -22,6 +22,8 @@ def _env(data_dir: Path) -> dict:
     env["SHOPBRIDGE_DATA_DIR"] = str(data_dir)
     env["LOG_FORMAT"] = "plain"
     env["JOB_STALE_AFTER_SECONDS"] = "1"
+    # Its own queue: messages other tests left on a shared broker (CI's Redis) never reach this worker.
+    env["CELERY_QUEUE"] = f"shopbridge-test-{uuid.uuid4().hex[:12]}"
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return env
 
@@ -77,7 +79,7 @@ def test_shopbridge_run_serves_health_and_a_real_worker_runs_a_job(tmp_path):
         assert response.json()["database"]["ok"] is True
         assert response.json()["broker"]["ok"] is True
 
-        probe = _cli(env, "probe", "--timeout", "60")
+        probe = _cli(env, "probe", "--timeout", "90", timeout=120)
 
         assert probe.returncode == 0, probe.stderr
         result = json.loads(probe.stdout)
