@@ -26,6 +26,7 @@ from shopbridge.connectors.base.dto import (
     StoreVariant,
     WeightUnit,
 )
+from shopbridge.connectors.base.refunds import RefundableLine, allocate_refund
 from shopbridge.core.errors import FieldError, ValidationFailed
 
 DEFAULT_TITLE = "Default Title"  # a product without options has one option "Title" = "Default Title"
@@ -301,61 +302,19 @@ def refunded_quantities(order: dict[str, Any]) -> dict[int, int]:
     return done
 
 
-def _line_error(index: int, field_name: str, code: str, reason: str, fix: str) -> FieldError:
-    return FieldError(field=f"lines[{index}].{field_name}", code=code, reason=reason, fix=fix)
-
-
 def refund_line_items(order: dict[str, Any], lines: list[RefundLineIn]) -> list[dict[str, Any]]:
     """Our lines -> ``refund_line_items`` (line_item_id, quantity), spread over the order lines of the
     same variant. Checked here, before any write, so a bad request never half-refunds."""
     refunded = refunded_quantities(order)
-    left = {
-        line["id"]: int(line["quantity"]) - refunded.get(int(line["id"]), 0)
-        for line in order.get("line_items") or []
-    }
-    picked: dict[int, int] = {}
-    errors = []
-    for index, wanted in enumerate(lines):
-        order_lines = [
-            line
-            for line in order.get("line_items") or []
-            if str(line.get("variant_id")) == wanted.variant_external_id
-        ]
-        if not order_lines:
-            errors.append(
-                _line_error(
-                    index,
-                    "variant_external_id",
-                    "unknown_order_line",
-                    f"variant {wanted.variant_external_id} is not on order {order['id']}",
-                    "Refund only lines of this order (check the listing's variant mapping).",
-                )
-            )
-            continue
-        need = wanted.quantity
-        for line in order_lines:
-            take = min(need, left[line["id"]] - picked.get(line["id"], 0))
-            if take > 0:
-                picked[line["id"]] = picked.get(line["id"], 0) + take
-                need -= take
-        if need:
-            errors.append(
-                _line_error(
-                    index,
-                    "quantity",
-                    "quantity_above_refundable",
-                    f"{wanted.quantity} x variant {wanted.variant_external_id}: only "
-                    f"{wanted.quantity - need} left to refund on order {order['id']}",
-                    "Refund at most the quantity ordered minus what was already refunded.",
-                )
-            )
-    if errors:
-        raise ValidationFailed(
-            f"refund lines do not match order {order['id']}",
-            field_errors=errors,
-            platform="shopify",
-            code="invalid_refund_lines",
+    order_lines = [
+        RefundableLine(
+            int(line["id"]),
+            str(line.get("variant_id")),
+            int(line["quantity"]) - refunded.get(int(line["id"]), 0),
         )
+        for line in order.get("line_items") or []
+    ]
+    picked = allocate_refund(lines, order_lines, order_id=order["id"], platform="shopify")
     return [{"line_item_id": line_id, "quantity": quantity} for line_id, quantity in picked.items()]
 
 

@@ -26,7 +26,7 @@ from shopbridge.connectors.base.dto import (
     StoreVariant,
     WeightUnit,
 )
-from shopbridge.core.errors import FieldError, ValidationFailed
+from shopbridge.connectors.base.refunds import RefundableLine, allocate_refund
 
 # settings/products woocommerce_weight_unit / woocommerce_dimension_unit option values.
 WEIGHT_UNITS = {"kg": WeightUnit.KG, "g": WeightUnit.G, "lbs": WeightUnit.LB, "oz": WeightUnit.OZ}
@@ -421,10 +421,6 @@ def _variant_of(item: dict[str, Any]) -> str:
     return str(item.get("variation_id") or item.get("product_id"))
 
 
-def _refund_error(index: int, field_name: str, code: str, reason: str, fix: str) -> FieldError:
-    return FieldError(field=f"lines[{index}].{field_name}", code=code, reason=reason, fix=fix)
-
-
 def refund_line_items(
     order: dict[str, Any], lines: list[RefundLineIn], refunded: dict[int, int]
 ) -> list[dict[str, Any]]:
@@ -433,49 +429,11 @@ def refund_line_items(
     Checked here because WooCommerce itself skips unknown item ids and does not cap quantities
     (``wc_create_refund``): without this a bad line would refund money or restock stock silently.
     """
-    left = {
-        int(i["id"]): int(i["quantity"]) - refunded.get(int(i["id"]), 0)
+    order_lines = [
+        RefundableLine(int(i["id"]), _variant_of(i), int(i["quantity"]) - refunded.get(int(i["id"]), 0))
         for i in order.get("line_items") or []
-    }
-    picked: dict[int, int] = {}
-    errors = []
-    for index, wanted in enumerate(lines):
-        items = [i for i in order.get("line_items") or [] if _variant_of(i) == wanted.variant_external_id]
-        if not items:
-            errors.append(
-                _refund_error(
-                    index,
-                    "variant_external_id",
-                    "unknown_order_line",
-                    f"variant {wanted.variant_external_id} is not on order {order['id']}",
-                    "Refund only lines of this order (check the listing's variant mapping).",
-                )
-            )
-            continue
-        need = wanted.quantity
-        for item in items:
-            take = min(need, left[int(item["id"])] - picked.get(int(item["id"]), 0))
-            if take > 0:
-                picked[int(item["id"])] = picked.get(int(item["id"]), 0) + take
-                need -= take
-        if need:
-            errors.append(
-                _refund_error(
-                    index,
-                    "quantity",
-                    "quantity_above_refundable",
-                    f"{wanted.quantity} x variant {wanted.variant_external_id}: only "
-                    f"{wanted.quantity - need} left to refund on order {order['id']}",
-                    "Refund at most the quantity ordered minus what was already refunded.",
-                )
-            )
-    if errors:
-        raise ValidationFailed(
-            f"refund lines do not match order {order['id']}",
-            field_errors=errors,
-            platform="woocommerce",
-            code="invalid_refund_lines",
-        )
+    ]
+    picked = allocate_refund(lines, order_lines, order_id=order["id"], platform="woocommerce")
     by_id = {int(i["id"]): i for i in order.get("line_items") or []}
     return [
         {
