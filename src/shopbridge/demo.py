@@ -61,7 +61,7 @@ def seed(manifest: dict[str, Any]) -> list[str]:
     shops = []
     if "tiktok_shop" in manifest:
         t = manifest["tiktok_shop"]
-        by_token: dict[str, list[str]] = {}
+        by_token: dict[str, list[dict[str, Any]]] = {}
         for shop in t["shops"]:
             by_token.setdefault(shop["access_token"], []).append(shop)
         for token, group in by_token.items():

@@ -190,11 +190,11 @@ def _create_in_store(order: Order, channel: Channel, tt, options: OrderOptions) 
     connector = store_connector(channel.store)
     existing = connector.find_order_by_reference("tiktok_shop", order.tiktok_order_id, placed_after=order.placed_at)
     if existing is None:
+        grouped = {g.sku_id: g for g in group_lines(tt.line_items)}
         resolved = []
         for line in order.lines.select_related("variant__product", "listing_sku__variant__product"):
             variant = line.variant or line.listing_sku.variant
-            grouped = next(g for g in group_lines(tt.line_items) if g.sku_id == line.tiktok_line_id)
-            resolved.append(ResolvedLine(grouped, variant.product.external_id, variant.external_id))
+            resolved.append(ResolvedLine(grouped[line.tiktok_line_id], variant.product.external_id, variant.external_id))
         payload = build_store_order(
             tt, resolved, options=options, fulfilled_by_tiktok=order.fulfillment_type in ("fbt", "tiktok"),
             is_sample=order.is_sample,

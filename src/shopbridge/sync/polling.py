@@ -17,7 +17,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from shopbridge.connections.models import ConnectionStatus, ShopConnection, StoreConnection
-from shopbridge.core.errors import SyncError
 
 from .engine import enqueue_job
 from .reconciler import register_sweep
@@ -38,8 +37,8 @@ def poll_shop_orders(shop: ShopConnection) -> int:
         enqueue_order_import(shop=shop, tiktok_order_id=str(order.id))
         newest = max(newest, order.update_time or 0)
         count += 1
-    ShopConnection.objects.filter(pk=shop.pk).update(orders_cursor=max(newest, min(now, newest or now)),
-                                                     last_success_at=timezone.now())
+    # No order yet: start from now (the first poll already covered everything before).
+    ShopConnection.objects.filter(pk=shop.pk).update(orders_cursor=newest or now, last_success_at=timezone.now())
     return count
 
 
@@ -118,8 +117,4 @@ register_sweep("polls", lambda: poll_all()["polls_enqueued"])
 
 
 def run_shop_poll(shop_id: int) -> None:
-    shop = ShopConnection.objects.get(pk=shop_id)
-    try:
-        poll_shop_orders(shop)
-    except SyncError:
-        raise
+    poll_shop_orders(ShopConnection.objects.get(pk=shop_id))
