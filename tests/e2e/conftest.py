@@ -73,6 +73,13 @@ class TikTokDriver:
         assert response.status_code < 300, response.text
         return response.json()
 
+    def place_order(self, channel, sku_ids: list[str], *, quantity: int = 1, **extra) -> str:
+        """A buyer orders (and pays for) ``quantity`` of each SKU; returns the TikTok order id."""
+        body = {"shop_id": channel.shop.shop_id, "items": [{"sku_id": s, "quantity": quantity} for s in sku_ids],
+                **extra}
+        placed = self.control("place_order", body)
+        return str(placed.get("order_id") or placed.get("order", {}).get("id"))
+
     def advance(self, seconds: float) -> None:
         self.control("clock/advance", {"seconds": seconds})
         self.control("webhooks/flush", {"force": True})

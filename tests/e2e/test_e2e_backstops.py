@@ -9,12 +9,6 @@ from shopbridge.orders.models import Order
 from shopbridge.sync.polling import poll_all
 
 
-def _place(tiktok, channel, sku_id, quantity=1):
-    placed = tiktok.driver.control("place_order", {"shop_id": channel.shop.shop_id,
-                                                   "items": [{"sku_id": sku_id, "quantity": quantity}]})
-    return str(placed.get("order_id") or placed.get("order", {}).get("id"))
-
-
 def _tiktok_quantity(tiktok, channel, sku_id) -> int:
     products = tiktok.driver.control("products", {"shop_id": channel.shop.shop_id})["products"]
     return next(sum(i["quantity"] for i in s["inventory"]) for p in products for s in p["skus"] if s["id"] == sku_id)
@@ -24,7 +18,7 @@ def test_lost_order_webhooks_are_caught_by_polling(channel, tiktok, shopify, run
     sku = ListingSku.objects.filter(listing=make_active_listing("Enamel Camp Mug")).first()
     tiktok.driver.control("faults", {"tenant": channel.shop.shop_id, "webhook_drop_rate": 1.0})
 
-    oid = _place(tiktok, channel, sku.tiktok_sku_id)
+    oid = tiktok.driver.place_order(channel, [sku.tiktok_sku_id])
     run_jobs()
     assert not Order.objects.filter(tiktok_order_id=oid).exists()  # the webhook never came
 
@@ -40,7 +34,7 @@ def test_units_of_orders_not_yet_in_the_store_are_held_back(channel, tiktok, sho
     channel.save()
     store_units = sum(InventoryLevel.objects.filter(variant=sku.variant).values_list("available", flat=True))
 
-    _place(tiktok, channel, sku.tiktok_sku_id, quantity=2)
+    tiktok.driver.place_order(channel, [sku.tiktok_sku_id], quantity=2)
     run_jobs()
     # The store's stock changes (another sale in the store): what goes to TikTok must still
     # keep back the 2 units sold on TikTok that the store does not know about yet.
@@ -59,7 +53,7 @@ def test_store_cancellation_is_pushed_only_when_the_channel_asks(
     channel, tiktok, shopify, run_jobs, make_active_listing
 ):
     sku = ListingSku.objects.filter(listing=make_active_listing("Enamel Camp Mug")).first()
-    oid = _place(tiktok, channel, sku.tiktok_sku_id)
+    oid = tiktok.driver.place_order(channel, [sku.tiktok_sku_id])
     run_jobs()
     order = Order.objects.get(tiktok_order_id=oid)
     http = httpx.Client(transport=httpx.WSGITransport(app=shopify), base_url="https://shopbridge-demo.myshopify.com")
@@ -73,7 +67,7 @@ def test_store_cancellation_is_pushed_only_when_the_channel_asks(
     run_jobs()
     assert tiktok_status() != "CANCELLED"  # off by default: the store's cancel stays in the store
 
-    oid2 = _place(tiktok, channel, sku.tiktok_sku_id)
+    oid2 = tiktok.driver.place_order(channel, [sku.tiktok_sku_id])
     run_jobs()
     order2 = Order.objects.get(tiktok_order_id=oid2)
     channel.push_store_cancellations = True

@@ -12,12 +12,6 @@ from shopbridge.orders.models import Order
 from shopbridge.sync.reconciler import reconcile
 
 
-def _place(tiktok, channel, sku_id, **extra):
-    placed = tiktok.driver.control("place_order", {"shop_id": channel.shop.shop_id,
-                                                   "items": [{"sku_id": sku_id, "quantity": 1}], **extra})
-    return str(placed.get("order_id") or placed.get("order", {}).get("id"))
-
-
 def _sweep(run_jobs):
     """Time passes: the reconciler finds blocked orders and retries them."""
     Order.objects.update(updated_at=timezone.now() - timedelta(minutes=5))
@@ -46,7 +40,7 @@ def _assert_blocked(order_id, code):
 def test_order_sync_off(channel, tiktok, shopify, run_jobs, sku):
     channel.order_sync_enabled = False
     channel.save()
-    oid = _place(tiktok, channel, sku.tiktok_sku_id)
+    oid = tiktok.driver.place_order(channel, [sku.tiktok_sku_id])
     run_jobs()
     _assert_blocked(oid, "order_sync_off")
     assert _store_order_count(shopify) == 0
@@ -61,7 +55,7 @@ def test_order_sync_off(channel, tiktok, shopify, run_jobs, sku):
 def test_placed_before_connection(channel, tiktok, shopify, run_jobs, sku):
     channel.orders_since = timezone.now() + timedelta(days=1)
     channel.save()
-    oid = _place(tiktok, channel, sku.tiktok_sku_id)
+    oid = tiktok.driver.place_order(channel, [sku.tiktok_sku_id])
     run_jobs()
     _assert_blocked(oid, "placed_before_connection")
 
@@ -79,7 +73,7 @@ def test_line_not_linked(channel, tiktok, shopify, run_jobs, sku):
     ListingSku.objects.filter(pk=sku.pk).update(tiktok_sku_id=None)
     variant.sku = "RENAMED-IN-STORE"
     variant.save()
-    oid = _place(tiktok, channel, sku.tiktok_sku_id)
+    oid = tiktok.driver.place_order(channel, [sku.tiktok_sku_id])
     run_jobs()
     _assert_blocked(oid, "line_not_linked")
     assert _store_order_count(shopify) == 0
@@ -94,7 +88,7 @@ def test_variant_deleted(channel, tiktok, shopify, run_jobs, sku):
     variant = sku.variant
     variant.deleted_at = timezone.now()
     variant.save()
-    oid = _place(tiktok, channel, sku.tiktok_sku_id)
+    oid = tiktok.driver.place_order(channel, [sku.tiktok_sku_id])
     run_jobs()
     _assert_blocked(oid, "variant_deleted")
 
@@ -107,7 +101,7 @@ def test_variant_deleted(channel, tiktok, shopify, run_jobs, sku):
 def test_out_of_stock_in_store(channel, tiktok, shopify, run_jobs, sku):
     channel.order_hold = "wait_hold"
     channel.save()
-    oid = _place(tiktok, channel, sku.tiktok_sku_id)
+    oid = tiktok.driver.place_order(channel, [sku.tiktok_sku_id])
     run_jobs()
     assert Order.objects.get(tiktok_order_id=oid).sync_state == "on_hold"
     InventoryLevel.objects.filter(variant=sku.variant).update(available=0)  # sold out elsewhere meanwhile
@@ -124,7 +118,7 @@ def test_out_of_stock_in_store(channel, tiktok, shopify, run_jobs, sku):
 def test_required_address_waits_for_the_hold_to_end(channel, tiktok, shopify, run_jobs, sku):
     channel.settings = {**channel.settings, "orders": {"require_address": True}}
     channel.save()
-    oid = _place(tiktok, channel, sku.tiktok_sku_id)
+    oid = tiktok.driver.place_order(channel, [sku.tiktok_sku_id])
     run_jobs()
     _assert_blocked(oid, "store_field_missing")
 
@@ -138,7 +132,7 @@ def test_required_address_waits_for_the_hold_to_end(channel, tiktok, shopify, ru
 def test_cancelled_before_sync_never_reaches_the_store(channel, tiktok, shopify, run_jobs, sku):
     channel.order_hold = "wait_hold"
     channel.save()
-    oid = _place(tiktok, channel, sku.tiktok_sku_id)
+    oid = tiktok.driver.place_order(channel, [sku.tiktok_sku_id])
     run_jobs()
     tiktok.driver.control("buyer_cancel", {"order_id": oid, "reason": "Ordered by mistake"})
     run_jobs()

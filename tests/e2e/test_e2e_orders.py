@@ -8,23 +8,13 @@ def _store_orders(shopify):
     return list(shopify.default_shop.orders.values())
 
 
-def _place(tiktok, channel, sku_ids, **extra):
-    body = {"shop_id": channel.shop.shop_id, "items": [{"sku_id": s, "quantity": 1} for s in sku_ids], **extra}
-    return tiktok.driver.control("place_order", body)
-
-
-def _order_id(placed) -> str:
-    return str(placed.get("order_id") or placed.get("order", {}).get("id"))
-
-
 def test_paid_order_becomes_one_store_order_then_ships_cancel_and_return(channel, tiktok, shopify, run_jobs, make_active_listing):
     listing = make_active_listing("Enamel Camp Mug")
     sku = ListingSku.objects.filter(listing=listing).first()
 
-    placed = _place(tiktok, channel, [sku.tiktok_sku_id])
+    tiktok_id = tiktok.driver.place_order(channel, [sku.tiktok_sku_id])
     run_jobs()
 
-    tiktok_id = _order_id(placed)
     order = Order.objects.get(channel=channel, tiktok_order_id=tiktok_id)
     assert order.sync_state == "synced", (order.blocked_code, order.blocked_reason)
     store_orders = [o for o in _store_orders(shopify) if "TikTok" in (o.get("tags") or "")]
@@ -59,7 +49,7 @@ def test_paid_order_becomes_one_store_order_then_ships_cancel_and_return(channel
 def test_buyer_cancellation_cancels_the_store_order(channel, tiktok, shopify, run_jobs, make_active_listing):
     listing = make_active_listing("Enamel Camp Mug")
     sku = ListingSku.objects.filter(listing=listing).first()
-    tiktok_id = _order_id(_place(tiktok, channel, [sku.tiktok_sku_id]))
+    tiktok_id = tiktok.driver.place_order(channel, [sku.tiktok_sku_id])
     run_jobs()
     order = Order.objects.get(channel=channel, tiktok_order_id=tiktok_id)
     assert order.store_order_id
@@ -79,7 +69,7 @@ def test_fbt_order_is_created_marked_and_its_return_is_recorded_not_pushed(
 ):
     listing = make_active_listing("Enamel Camp Mug")
     sku = ListingSku.objects.filter(listing=listing).first()
-    tiktok_id = _order_id(_place(tiktok, channel, [sku.tiktok_sku_id], fbt=True))
+    tiktok_id = tiktok.driver.place_order(channel, [sku.tiktok_sku_id], fbt=True)
     run_jobs()
     order = Order.objects.get(channel=channel, tiktok_order_id=tiktok_id)
     assert order.fulfillment_type == "fbt" and order.sync_state == "synced"
@@ -127,7 +117,7 @@ def test_order_named_with_the_tiktok_id_when_the_channel_asks(channel, tiktok, s
     channel.settings = {**channel.settings, "orders": {"numbering": "tiktok", "prefix": "TT-"}}
     channel.save()
 
-    tiktok_id = _order_id(_place(tiktok, channel, [sku.tiktok_sku_id]))
+    tiktok_id = tiktok.driver.place_order(channel, [sku.tiktok_sku_id])
     run_jobs()
 
     order = Order.objects.get(channel=channel, tiktok_order_id=tiktok_id)
@@ -141,7 +131,7 @@ def test_sample_orders_skip_when_the_channel_says_so(channel, tiktok, shopify, r
     channel.settings = {**channel.settings, "orders": {"sync_samples": False}}
     channel.save()
 
-    tiktok_id = _order_id(_place(tiktok, channel, [sku.tiktok_sku_id], sample=True))
+    tiktok_id = tiktok.driver.place_order(channel, [sku.tiktok_sku_id], sample=True)
     run_jobs()
 
     order = Order.objects.get(channel=channel, tiktok_order_id=tiktok_id)
@@ -152,7 +142,7 @@ def test_sample_orders_skip_when_the_channel_says_so(channel, tiktok, shopify, r
 def test_fbt_order_tracking_follows_tiktok_into_the_store(channel, tiktok, shopify, run_jobs, make_active_listing):
     listing = make_active_listing("Enamel Camp Mug")
     sku = ListingSku.objects.filter(listing=listing).first()
-    tiktok_id = _order_id(_place(tiktok, channel, [sku.tiktok_sku_id], fbt=True))
+    tiktok_id = tiktok.driver.place_order(channel, [sku.tiktok_sku_id], fbt=True)
     run_jobs()
 
     tiktok.driver.advance(13 * 3600)  # TikTok's warehouse dispatches the parcel
@@ -172,7 +162,7 @@ def test_completed_tiktok_refund_is_refunded_in_the_store_when_the_channel_asks(
     sku = ListingSku.objects.filter(listing=listing).first()
     channel.settings = {**channel.settings, "orders": {"refund_in_store": True}}
     channel.save()
-    tiktok_id = _order_id(_place(tiktok, channel, [sku.tiktok_sku_id], fbt=True))
+    tiktok_id = tiktok.driver.place_order(channel, [sku.tiktok_sku_id], fbt=True)
     run_jobs()
     tiktok.driver.control("advance_order", {"order_id": tiktok_id, "to": "DELIVERED"})
     run_jobs()
